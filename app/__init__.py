@@ -1,0 +1,1 @@
+"""StorePlan desktop application and command line."""
