@@ -16,11 +16,11 @@ start: setup
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
-	STOREPLAN_WITHOUT_QT=1 $(BIN)/python -m pytest -q -p no:pytestqt tests/gis
+	STOREPLAN_WITHOUT_QT=1 $(BIN)/python -m pytest -q -p no:pytest-qt tests/gis
 
 # The analysis core's tests in an interpreter where PySide6 cannot be imported.
 test-core: setup
-	STOREPLAN_WITHOUT_QT=1 $(BIN)/python -m pytest -q -p no:pytestqt tests/gis
+	STOREPLAN_WITHOUT_QT=1 $(BIN)/python -m pytest -q -p no:pytest-qt tests/gis
 
 setup: sysdeps $(VENV)/.installed
 
