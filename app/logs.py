@@ -39,16 +39,26 @@ def setup_logging(console: bool = False, level: int = logging.INFO) -> Path:
     """Send records to the rotating log file (and warnings to stderr when ``console``)."""
     root = logging.getLogger()
     path = log_file()
-    if not any(getattr(h, "_storeplan", False) for h in root.handlers):
+    ours = [h for h in root.handlers if getattr(h, "_storeplan", False)]
+    if ours and getattr(ours[0], "_storeplan_path", None) != path:  # the user folder moved (tests)
+        for h in ours:
+            root.removeHandler(h)
+            h.close()
+        ours = []
+    if not ours:
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter(_FORMAT))
         handler._storeplan = True
+        handler._storeplan_path = path
         root.addHandler(handler)
         if console:
             stream = logging.StreamHandler(sys.stderr)
             stream.setLevel(logging.WARNING)
             stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+            # tracebacks belong in the log file; the command prints its own plain message
+            stream.addFilter(lambda record: not record.exc_info)
             stream._storeplan = True
+            stream._storeplan_path = path
             root.addHandler(stream)
         root.setLevel(level)
         for noisy in ("fiona", "pyogrio", "matplotlib", "PIL", "numba", "distributed"):
