@@ -34,3 +34,16 @@ else:
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     """Settings, logs and autosaves of every test go to a temporary folder, never the user's."""
     monkeypatch.setenv("STOREPLAN_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory):
+    """Run `storeplan demo` once per test session; many tests read its outputs."""
+    import subprocess
+
+    outdir = tmp_path_factory.mktemp("demo")
+    env = dict(os.environ, STOREPLAN_HOME=str(tmp_path_factory.mktemp("demo-home")))
+    result = subprocess.run([sys.executable, "-m", "app.cli", "-q", "demo", str(outdir)],
+                            capture_output=True, text=True, env=env, timeout=1200)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return outdir

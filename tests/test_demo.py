@@ -1,0 +1,68 @@
+"""`storeplan demo` end to end on the sample city: every stage's output with its contract columns."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from gis.project import load_project
+
+pytestmark = pytest.mark.slow
+
+CONTRACT = {
+    "district_ranking.csv": ["district", "rank", "priority_score"],
+    "outlet_scores.csv": ["outlet_id", "district", "channel", "covered", "score", "potential", "gap",
+                          "rank_in_district", "tier"],
+    "expansion_list.csv": ["district", "rank", "outlet_id", "expected_sales", "cannibalized_sales", "net_sales"],
+    "sites.csv": ["site_id", "lat", "lon", "expected_sales", "cannibalized_sales", "net_sales", "chosen"],
+    "outlet_strategy.csv": ["outlet_id", "tier", "segment", "price_band", "promotion", "visits_per_month",
+                            "recommended_products"],
+}
+
+
+def _read(outdir, name) -> pd.DataFrame:
+    return pd.read_csv(outdir / name, encoding="utf-8-sig", dtype={"outlet_id": str, "site_id": str})
+
+
+@pytest.mark.parametrize("name, columns", CONTRACT.items())
+def test_outputs_start_with_the_contract_columns(demo_outputs, name, columns):
+    df = _read(demo_outputs, name)
+    assert list(df.columns[: len(columns)]) == columns
+    assert len(df) > 0
+
+
+def test_rankings_are_consistent(demo_outputs):
+    ranking = _read(demo_outputs, "district_ranking.csv")
+    assert len(ranking) == 16  # the real Shanghai districts
+    assert list(ranking["rank"]) == list(range(1, 17))
+    assert ranking["priority_score"].is_monotonic_decreasing
+
+    scores = _read(demo_outputs, "outlet_scores.csv")
+    assert len(scores) == 5000 and scores["outlet_id"].is_unique
+    assert set(scores["tier"]) <= {"A", "B", "C", "D"}
+    for _, group in scores.groupby("district"):
+        assert sorted(group["rank_in_district"]) == list(range(1, len(group) + 1))
+        best = group.loc[group["rank_in_district"].idxmin()]
+        assert best["score"] == group["score"].max()
+    covered = scores[scores["covered"]]
+    assert (covered["gap"] - (covered["potential"] - covered["sales"])).abs().max() < 1e-6
+
+    expansion = _read(demo_outputs, "expansion_list.csv")
+    assert set(expansion["outlet_id"]) <= set(scores.loc[~scores["covered"], "outlet_id"])
+    net = expansion["expected_sales"] - expansion["cannibalized_sales"]
+    assert (net - expansion["net_sales"]).abs().max() < 1e-6
+
+
+def test_sites_within_the_city_and_chosen_count(demo_outputs):
+    sites = _read(demo_outputs, "sites.csv")
+    assert sites["chosen"].sum() == 10  # the default number of new sites
+    assert sites["lat"].between(30.6, 31.9).all() and sites["lon"].between(120.8, 122.2).all()
+
+
+def test_saved_project_reproduces_the_outputs(demo_outputs):
+    project = load_project(demo_outputs / "sample.storeplan")
+    scores = _read(demo_outputs, "outlet_scores.csv")
+    stored = project.results["outlet_scores"]
+    assert list(stored["outlet_id"]) == list(scores["outlet_id"])
+    assert (stored["score"].to_numpy() - scores["score"].to_numpy()).__abs__().max() < 1e-9
+    assert project.params["scoring"]  # the parameters that produced them are stored
