@@ -166,7 +166,20 @@ def write_result_tables(project: Project, outdir: Path, progress: prog.Progress)
     return written
 
 
+def write_field_plan(project: Project, outdir: Path, progress: prog.Progress) -> list[Path]:
+    """routes.csv, rep_summary.csv, unscheduled.csv, territories.csv and per-rep route sheets."""
+    from gis.routing import write_route_outputs
+    from gis.stages import field_plan
+
+    plan = field_plan(project)
+    if plan is None:
+        return []
+    return write_route_outputs(plan, outdir, project.inputs.get("outlets"), project.inputs.get("reps"),
+                               progress)
+
+
 OUTPUT_WRITERS.append(("tables", write_result_tables))
+OUTPUT_WRITERS.append(("field plan", write_field_plan))
 
 
 def write_outputs(project: Project, outdir: Path, progress: prog.Progress | None = None) -> list[Path]:

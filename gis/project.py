@@ -54,6 +54,8 @@ class Project:
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     results: dict[str, pd.DataFrame] = field(default_factory=dict)
     reports: dict[str, Any] = field(default_factory=dict)
+    # objects rebuilt from the tables above (e.g. an editable field plan); never saved
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def resolution(self) -> int:
@@ -70,6 +72,7 @@ class Project:
     def drop_results(self, names) -> None:
         for name in names:
             self.results.pop(name, None)
+            self.cache.pop(name, None)
 
 
 # --------------------------------------------------------------------------------------------

@@ -120,10 +120,89 @@ def run_strategy(project: Project, progress: prog.Progress) -> None:
     _notes(project, "strategy", result.notes, summary=_plain(result.summary))
 
 
+# visits a month by tier when the strategy stage has not run (same defaults as the strategy)
+DEFAULT_VISITS_PER_MONTH = {"A": 4.0, "B": 2.0, "C": 1.0, "D": 0.0}
+WORKING_DAYS_PER_MONTH = 20
+
+
+def visits_in_horizon(project: Project, days: int) -> pd.Series:
+    """Visits each outlet needs within a horizon of ``days`` working days (outlet_id → count > 0).
+
+    Covered outlets get their strategy's visits a month (or their tier's default) scaled to the
+    horizon; an outlet's own ``visits`` column overrides that, for prospects too.
+    """
+    outlets = project.inputs["outlets"]
+    ids = outlets["outlet_id"].astype(str)
+    strategy = project.results.get("outlet_strategy")
+    scores = project.results.get("outlet_scores")
+    if strategy is not None and "visits_per_month" in strategy:
+        per_month = strategy.set_index(strategy["outlet_id"].astype(str))["visits_per_month"]
+    elif scores is not None and "tier" in scores:
+        per_month = scores.set_index(scores["outlet_id"].astype(str))["tier"].map(DEFAULT_VISITS_PER_MONTH)
+    else:
+        per_month = pd.Series(1.0, index=ids)  # nothing to tier by: a monthly visit
+    base = per_month.reindex(ids).fillna(0.0).to_numpy(dtype=float) * days / WORKING_DAYS_PER_MONTH
+    covered = outlets["covered"].fillna(True).to_numpy(dtype=bool) if "covered" in outlets else True
+    base = base * covered
+    if "visits" in outlets:
+        own = pd.to_numeric(outlets["visits"], errors="coerce").to_numpy(dtype=float)
+        base = pd.Series(own).where(~pd.isna(own), base).to_numpy()
+    visits = pd.Series(base, index=ids.to_numpy()).round().astype(int)
+    return visits[visits > 0]
+
+
+def run_routing(project: Project, progress: prog.Progress) -> None:
+    from gis.routing import RoutingParams, plan_field
+
+    params = _params(project, "routing", RoutingParams)
+    visits = visits_in_horizon(project, params.days)
+    plan = plan_field(project.inputs["outlets"], project.inputs["reps"], visits,
+                      project.inputs.get("matrix"), params, progress)
+    store_field_plan(project, plan)
+
+
+def store_field_plan(project: Project, plan) -> None:
+    """Keep a plan's tables as results and its state in the reports (so it can be rebuilt)."""
+    project.cache["field_plan"] = plan
+    for name, df in (("routes", plan.routes_table()), ("rep_summary", plan.rep_summary()),
+                     ("unscheduled", plan.unscheduled_table()), ("territories", plan.territory_table())):
+        df.attrs["csv"] = False  # written by the route writer, with formatted times
+        project.results[name] = df
+    kpis = plan.kpis()
+    project.reports["routing"] = _plain({
+        "notes": [f"{kpis.unscheduled_visits} visits could not be scheduled; see unscheduled.csv"]
+                 if kpis.unscheduled_visits else [],
+        "plan": plan.to_dict(),
+        "kpis": {k: v for k, v in vars(kpis).items() if not isinstance(v, pd.DataFrame)},
+        "method": plan.method,
+        "cancelled": bool(plan.cancelled),
+    })
+
+
+def field_plan(project: Project):
+    """The project's editable field plan, rebuilt from its saved state when not in memory."""
+    plan = project.cache.get("field_plan")
+    if plan is not None or "routes" not in project.results:
+        return plan
+    from gis.routing import RoutingParams
+    from gis.routing.adapter import prepare
+    from gis.routing.plan import FieldPlan
+
+    saved = project.reports.get("routing", {}).get("plan", {})
+    params = RoutingParams.from_dict(saved.get("params", project.params.get("routing", {})))
+    inputs = prepare(project.inputs["outlets"], project.inputs["reps"],
+                     visits_in_horizon(project, params.days), project.inputs.get("matrix"), params)
+    plan = FieldPlan.from_dict(inputs, saved)
+    project.cache["field_plan"] = plan
+    return plan
+
+
 STAGES: list[Stage] = [
     Stage("scoring", run_scoring, ("outlet_scores",), needs=("outlets",)),
     Stage("insight", run_insight, ("district_ranking",), needs=("outlets",)),
     Stage("expansion", run_expansion, ("expansion_list",), needs=("outlet_scores",)),
     Stage("siting", run_siting, ("sites", "trade_areas", "cannibalization"), needs=("grid", "outlets")),
     Stage("strategy", run_strategy, ("outlet_strategy", "segments"), needs=("outlet_scores",)),
+    Stage("routing", run_routing, ("routes", "rep_summary", "unscheduled", "territories", "field_plan"),
+          needs=("outlets", "reps")),
 ]

@@ -66,3 +66,35 @@ def test_saved_project_reproduces_the_outputs(demo_outputs):
     assert list(stored["outlet_id"]) == list(scores["outlet_id"])
     assert (stored["score"].to_numpy() - scores["score"].to_numpy()).__abs__().max() < 1e-9
     assert project.params["scoring"]  # the parameters that produced them are stored
+
+
+def test_field_plan_outputs(demo_outputs):
+    routes = _read(demo_outputs, "routes.csv")
+    assert list(routes.columns[:9]) == ["rep_id", "day", "seq", "outlet_id", "arrival", "start", "departure",
+                                        "travel_s", "travel_m"]
+    assert routes["rep_id"].nunique() == 12
+    assert routes["day"].between(1, 20).all()
+    for _, day in routes.groupby(["rep_id", "day"]):
+        assert list(day["seq"]) == list(range(1, len(day) + 1))
+        assert (day["start"] >= day["arrival"]).all() and (day["departure"] > day["start"]).all()
+    # opening hours hold for every visit: start ≥ open and departure ≤ close
+    outlets = load_project(demo_outputs / "sample.storeplan").inputs["outlets"].set_index("outlet_id")
+
+    def minutes(hms):
+        h, m, s = (int(x) for x in hms.split(":"))
+        return h * 60 + m + s / 60
+
+    opens = outlets.loc[routes["outlet_id"], "open_time"].to_numpy()
+    closes = outlets.loc[routes["outlet_id"], "close_time"].to_numpy()
+    assert (routes["start"].map(minutes).to_numpy() >= opens - 1e-9).all()
+    assert (routes["departure"].map(minutes).to_numpy() <= closes + 1e-9).all()
+    scores = _read(demo_outputs, "outlet_scores.csv")
+    assert set(routes["outlet_id"]) <= set(scores.loc[scores["covered"], "outlet_id"])
+    summary = _read(demo_outputs, "rep_summary.csv")
+    assert {"rep_id", "day", "visits", "travel_s", "distance_m", "working_s"} <= set(summary.columns)
+    assert summary["visits"].sum() == len(routes)
+    unscheduled = _read(demo_outputs, "unscheduled.csv")
+    assert list(unscheduled.columns[:3]) == ["outlet_id", "visits_missing", "reason"]
+    assert unscheduled["reason"].str.len().min() > 10  # every missing visit says why
+    for ext in ("xlsx", "ics", "gpx", "kml"):
+        assert (demo_outputs / "route_sheets" / f"YW001.{ext}").stat().st_size > 0

@@ -490,21 +490,29 @@ class FieldPlan:
     def load_state(self, data: Mapping[str, Any]) -> None:
         """Replace the routes by those of :meth:`to_dict` (ids that no longer exist are skipped
         with a log line); undoable."""
-        inp = self.inputs
-        rep = {str(x): k for k, x in enumerate(inp.rep_ids)}
-        out = {str(x): k for k, x in enumerate(inp.outlet_ids)}
-        routes: dict[RouteKey, tuple[int, ...]] = {}
-        for item in data.get("routes", []):
-            r = rep.get(str(item["rep_id"]))
-            d = int(item["day"])
-            if r is None or not 0 <= d < inp.n_days:
-                log.warning("saved route of rep %s day %s no longer fits the plan", item["rep_id"], d)
-                continue
-            routes[(r, d)] = tuple(out[o] for o in item["outlets"] if o in out)
-        uns = tuple(Unscheduled(out[u["outlet_id"]], int(u["visits_missing"]), str(u["reason"]))
-                    for u in data.get("unscheduled", []) if u["outlet_id"] in out)
-        locked = frozenset((rep[a], int(d)) for a, d in data.get("locked_routes", []) if a in rep)
-        self._commit(PlanState(routes, uns, locked, frozenset(int(d) for d in data.get("locked_days", []))))
+        self._commit(_state_from_dict(self.inputs, data))
+
+    @classmethod
+    def from_dict(cls, inputs: PlanInputs, data: Mapping[str, Any]) -> "FieldPlan":
+        """A plan reopened from :meth:`to_dict`, with an empty undo history."""
+        return cls(inputs, _state_from_dict(inputs, data))
+
+
+def _state_from_dict(inp: PlanInputs, data: Mapping[str, Any]) -> PlanState:
+    rep = {str(x): k for k, x in enumerate(inp.rep_ids)}
+    out = {str(x): k for k, x in enumerate(inp.outlet_ids)}
+    routes: dict[RouteKey, tuple[int, ...]] = {}
+    for item in data.get("routes", []):
+        r = rep.get(str(item["rep_id"]))
+        d = int(item["day"])
+        if r is None or not 0 <= d < inp.n_days:
+            log.warning("saved route of rep %s day %s no longer fits the plan", item["rep_id"], d)
+            continue
+        routes[(r, d)] = tuple(out[o] for o in item["outlets"] if o in out)
+    uns = tuple(Unscheduled(out[u["outlet_id"]], int(u["visits_missing"]), str(u["reason"]))
+                for u in data.get("unscheduled", []) if u["outlet_id"] in out)
+    locked = frozenset((rep[a], int(d)) for a, d in data.get("locked_routes", []) if a in rep)
+    return PlanState(routes, uns, locked, frozenset(int(d) for d in data.get("locked_days", [])))
 
 
 def _add_unscheduled(items, outlet: int, delta: int, reason: str) -> tuple[Unscheduled, ...]:
