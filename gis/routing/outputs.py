@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Callable
@@ -37,6 +35,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from gis.fileio import atomic_path
 from gis.progress import Progress, check, ensure
 from gis.routing.plan import FieldPlan
 
@@ -56,17 +55,9 @@ def hms(seconds) -> str:
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_path(path) as tmp:
+        write(tmp)
+    return Path(path)
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> Path:

@@ -84,7 +84,6 @@ def derive_strategy(outlets: pd.DataFrame, scores: pd.DataFrame | None, features
     ids = o["outlet_id"].astype("string")
 
     # scores by outlet id
-    cols = ["score", "potential", "gap", "tier", "district", "covered", "sales"]
     if scores is not None and len(scores):
         if "outlet_id" not in scores.columns:
             raise AnalysisError("strategy: the scores table has no outlet_id column.")
