@@ -178,8 +178,21 @@ def write_field_plan(project: Project, outdir: Path, progress: prog.Progress) ->
                                progress)
 
 
+def write_exports(project: Project, outdir: Path, progress: prog.Progress) -> list[Path]:
+    """map.png, map.pdf, report.pdf, strategy.xlsx and storeplan.gpkg."""
+    from gis.export.exports import write_exports as export_all
+
+    options = None
+    if project.params.get("export"):
+        from gis.export.options import ExportOptions
+
+        options = ExportOptions.from_dict(project.params["export"])
+    return export_all(project, outdir, progress, options)
+
+
 OUTPUT_WRITERS.append(("tables", write_result_tables))
 OUTPUT_WRITERS.append(("field plan", write_field_plan))
+OUTPUT_WRITERS.append(("maps and reports", write_exports))
 
 
 def write_outputs(project: Project, outdir: Path, progress: prog.Progress | None = None) -> list[Path]:

@@ -90,7 +90,8 @@ def resolve_district(project, key: str | None) -> District | None:
     raise ConfigError(f"no district {key!r} in this project; districts: {names}")
 
 
-def _in_district(frame: pd.DataFrame, district: District | None, column: str = "district") -> pd.DataFrame:
+def in_district(frame: pd.DataFrame, district: District | None, column: str = "district") -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` names the district (by id or name); all rows for None."""
     if district is None:
         return frame
     if column not in frame.columns:
@@ -124,7 +125,7 @@ def ranking_frame(project, district: District | None = None) -> pd.DataFrame | N
     if ranking is None:
         return None
     out = ranking.sort_values("rank", kind="stable") if "rank" in ranking.columns else ranking
-    return _in_district(out, district).reset_index(drop=True)
+    return in_district(out, district).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def outlet_frame(project, district: District | None = None) -> pd.DataFrame | No
             right = strategy.drop_duplicates("outlet_id")[["outlet_id", *cols]]
             right = right.assign(outlet_id=_str(right["outlet_id"]))
             out = out.assign(outlet_id=_str(out["outlet_id"])).merge(right, on="outlet_id", how="left")
-    return _in_district(out, district).reset_index(drop=True)
+    return in_district(out, district).reset_index(drop=True)
 
 
 def with_points(frame: pd.DataFrame, project) -> pd.DataFrame:
@@ -187,7 +188,7 @@ def expansion_frame(project, district: District | None = None) -> pd.DataFrame |
     sort = [c for c in ("district", "rank") if c in out.columns]
     if sort:
         out = out.sort_values(sort, kind="stable")
-    return _in_district(out, district).reset_index(drop=True)
+    return in_district(out, district).reset_index(drop=True)
 
 
 def outlet_district(project) -> pd.DataFrame:
@@ -205,7 +206,29 @@ def strategy_frame(project, district: District | None = None) -> pd.DataFrame | 
     out = table
     if "district" not in out.columns and "outlet_id" in out.columns:
         out = out.assign(outlet_id=_str(out["outlet_id"])).merge(outlet_district(project), on="outlet_id", how="left")
-    return _in_district(out, district).reset_index(drop=True)
+    return in_district(out, district).reset_index(drop=True)
+
+
+def strategy_summary(project, district: District | None = None) -> pd.DataFrame | None:
+    """Per segment: outlets, covered, the most common price band and promotion, visits per month."""
+    table = strategy_frame(project, district)
+    if table is None or "segment" not in table.columns or len(table) == 0:
+        return None
+
+    def mode(series: pd.Series):
+        counts = series.dropna().astype(str).value_counts()
+        return counts.index[0] if len(counts) else pd.NA
+
+    g = table.assign(segment=table["segment"].astype("string").fillna("–")).groupby("segment", sort=False)
+    out = pd.DataFrame({"segment": list(g.groups), "outlets": g.size().to_numpy()})
+    if "covered" in table.columns:
+        out["outlets_covered"] = g["covered"].apply(lambda s: int(s.astype("boolean").fillna(True).sum())).to_numpy()
+    for column in ("price_band", "promotion"):
+        if column in table.columns:
+            out[column] = g[column].apply(mode).to_numpy()
+    if "visits_per_month" in table.columns:
+        out["visits_per_month"] = g["visits_per_month"].sum().to_numpy(dtype=float)
+    return out.sort_values(["outlets", "segment"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,7 +251,7 @@ def sites_frame(project, district: District | None = None, chosen_only: bool = F
         out = out.iloc[0:0]
     if district is not None and "district" not in out.columns:
         out = out.assign(district=_district_of_points(project, out))
-    return _in_district(out, district).reset_index(drop=True)
+    return in_district(out, district).reset_index(drop=True)
 
 
 def _district_of_points(project, frame: pd.DataFrame) -> pd.Series:
@@ -317,7 +340,7 @@ def routes_frame(project, district: District | None = None) -> pd.DataFrame | No
     if district is not None:
         if "district" not in out.columns:
             out = out.merge(outlet_district(project), on="outlet_id", how="left")
-        out = _in_district(out, district)
+        out = in_district(out, district)
     return out.reset_index(drop=True)
 
 

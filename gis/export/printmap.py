@@ -15,21 +15,36 @@ page with title, legend, scale bar, north arrow, source and date.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import matplotlib
+import matplotlib.patheffects as pe
 import numpy as np
 import pandas as pd
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_hex, to_rgb, to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
+from matplotlib.path import Path as MplPath
+from PIL import Image
+from shapely.geometry.polygon import orient
+from shapely.ops import polylabel
 
-from gis import progress as prog
+from gis import hexgrid, progress as prog
 from gis.export import frames, labels
 from gis.export.fonts import matplotlib_rc
 from gis.export.options import ExportOptions
 from gis.maprender.classify import (
-    CHANNEL_COLORS, MISSING_COLOR, QUALITATIVE_COLORS, TIER_COLORS, Classes, Classification, category_colors,
-    classify,
+    CHANNEL_COLORS, MISSING_COLOR, QUALITATIVE_COLORS, TIER_COLORS, Classes, Classification, assign,
+    category_colors, classify,
 )
 
 log = logging.getLogger(__name__)
@@ -75,25 +90,17 @@ DISTRICT = Content(expansion_labels=True)
 
 
 def _rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    from matplotlib.colors import to_rgba
-
     return to_rgba(color, alpha)
 
 
 def _blend(color: str, alpha: float, background: str = "#ffffff") -> str:
     """The colour a translucent fill shows on ``background`` (for legend swatches)."""
-    from matplotlib.colors import to_hex, to_rgb
-
     c, b = np.array(to_rgb(color)), np.array(to_rgb(background))
     return to_hex(alpha * c + (1 - alpha) * b)
 
 
 def geometry_path(geom):
     """A matplotlib Path of a (Multi)Polygon with its holes (rings oriented for nonzero filling)."""
-    import shapely
-    from matplotlib.path import Path as MplPath
-    from shapely.geometry.polygon import orient
-
     verts, codes = [], []
     for part in shapely.get_parts(np.array([geom], dtype=object)):
         if part.geom_type != "Polygon" or part.is_empty:
@@ -113,8 +120,6 @@ def geometry_path(geom):
 
 
 def _label_point(geom) -> tuple[float, float]:
-    from shapely.ops import polylabel
-
     parts = list(getattr(geom, "geoms", [geom]))
     largest = max(parts, key=lambda g: g.area)
     try:
@@ -126,11 +131,7 @@ def _label_point(geom) -> tuple[float, float]:
 
 def _hex_vertices(cells: np.ndarray) -> np.ndarray:
     """Closed outlines of the cells as one (n, k, 2) lon/lat array (short rings repeat their last
-    vertex), which matplotlib's PolyCollection turns into paths much faster than a list."""
-    import shapely
-
-    from gis import hexgrid
-
+    vertex), drawn as one compound path per colour class."""
     polys = hexgrid.cells_to_polygons(cells)
     counts = shapely.get_num_coordinates(polys)
     coords = shapely.get_coordinates(polys)
@@ -138,6 +139,15 @@ def _hex_vertices(cells: np.ndarray) -> np.ndarray:
     start = np.concatenate([[0], np.cumsum(counts)[:-1]])
     pos = np.minimum(np.arange(k)[None, :], (counts - 1)[:, None]) + start[:, None]
     return coords[pos]
+
+
+def _compound_path(verts: np.ndarray):
+    """One matplotlib Path of many closed rings given as an (n, k, 2) array."""
+    n, k, _ = verts.shape
+    codes = np.full((n, k), MplPath.LINETO, dtype=np.uint8)
+    codes[:, 0] = MplPath.MOVETO
+    codes[:, -1] = MplPath.CLOSEPOLY
+    return MplPath(verts.reshape(-1, 2), codes.reshape(-1))
 
 
 def _add_shape(ax, patch):
@@ -149,9 +159,6 @@ def _add_shape(ax, patch):
 
 def house_marker():
     """The home-base marker of the routes (a small house, as on the interactive map)."""
-    from matplotlib.markers import MarkerStyle
-    from matplotlib.path import Path as MplPath
-
     return MarkerStyle(MplPath([(0, 1), (1, 0.2), (0.62, 0.2), (0.62, -0.9), (-0.62, -0.9), (-0.62, 0.2),
                                 (-1, 0.2), (0, 1)], closed=True))
 
@@ -203,8 +210,6 @@ class MapLayers:
         progress.report(0.0, "districts")
         dframe = frames.district_frame(project)
         if dframe is not None and len(dframe):
-            import shapely
-
             geoms = np.asarray(dframe.geometry.to_numpy(), dtype=object)
             ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
             dframe = dframe.loc[ok].reset_index(drop=True)
@@ -228,8 +233,6 @@ class MapLayers:
             layers.hex_classes = classes
             layers.hex_metric = metric
             if len(cells):
-                from gis import hexgrid
-
                 lat, lon = hexgrid.cells_to_latlon(cells)
                 layers.hex_lonlat = (lon, lat)
                 layers.hex_verts = _hex_vertices(cells)
@@ -292,6 +295,9 @@ class MapLayers:
         return layers
 
     # -----------------------------------------------------------------------------------------
+    def text(self, key: str, **values) -> str:
+        return labels.text(key, self.lang, **values)
+
     def district_geometry(self, district: frames.District | None):
         if district is None or self.districts is None:
             return None
@@ -300,7 +306,6 @@ class MapLayers:
         hit = d["name"].astype(str).isin(keys) | d["district_id"].astype(str).isin(keys)
         if not hit.any():
             return None
-        import shapely
 
         return shapely.union_all(np.asarray(d.loc[hit].geometry.to_numpy(), dtype=object))
 
@@ -341,7 +346,7 @@ class MapLayers:
         ``scale`` multiplies marker sizes and line widths (report thumbnails use less than 1).
         """
         progress = prog.ensure(progress)
-        t = lambda key, **kw: labels.text(key, self.lang, **kw)  # noqa: E731
+        t = self.text
         ax.set_facecolor(MAP_BACKGROUND)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -367,19 +372,14 @@ class MapLayers:
 
         # H3 grid metric: the whole area's classes, or the district's own when one is shown
         if content.hexes and self.hex_verts is not None and self.hex_classes is not None:
-            from matplotlib.collections import PolyCollection
-
             lon, lat = self.hex_lonlat
             pad = 0.01
             sel = np.flatnonzero((lon >= west - pad) & (lon <= east + pad) & (lat >= south - pad) & (lat <= north + pad))
             cls, classes = self.hex_class, self.hex_classes
             if focus is not None and len(sel):
-                import shapely
-
                 inside = shapely.contains_xy(focus, lon[sel], lat[sel])
                 if inside.sum() >= 2:
                     _, classes = classify(self.hex_values[sel][inside], HEX_CLASSES)
-                    from gis.maprender.classify import assign
 
                     cls = np.full(len(lon), -1, dtype=np.int16)
                     cls[sel] = assign(self.hex_values[sel], classes.breaks)
@@ -387,11 +387,12 @@ class MapLayers:
             # hairline overlaps between cells into a visible mesh
             colors = np.array([_rgba(_blend(c, HEX_OPACITY, MAP_BACKGROUND)) for c in classes.colors])
             sel = sel[cls[sel] >= 0]
-            if len(sel):
-                coll = PolyCollection(self.hex_verts[sel], closed=False, facecolors=colors[cls[sel]],
-                                      edgecolors=colors[cls[sel]], linewidths=0.2 * scale, zorder=1,
-                                      rasterized=True)  # vector output of 10⁵ cells is slow and heavy
-                ax.add_collection(coll)
+            for c, color in enumerate(colors):  # one compound path per class: fast to build and draw
+                rows = sel[cls[sel] == c]
+                if len(rows):
+                    patch = PathPatch(_compound_path(self.hex_verts[rows]), facecolor=color, edgecolor=color,
+                                      linewidth=0.2 * scale, zorder=1, rasterized=True)
+                    _add_shape(ax, patch)  # rasterized in PDFs: 10⁵ vector cells are slow and heavy
             title = labels.header(self.hex_metric, self.lang)
             legend["hex"] = (title, [("rect", _blend(c, HEX_OPACITY, MAP_BACKGROUND), lab)
                                      for c, lab in zip(classes.colors, classes.labels())])
@@ -403,8 +404,6 @@ class MapLayers:
 
         # trade areas
         if content.trade_areas and self.trade_areas is not None and len(self.trade_areas):
-            from matplotlib.patches import PathPatch
-
             n = 0
             for geom in self.trade_areas.geometry:
                 path = geometry_path(geom)
@@ -439,8 +438,6 @@ class MapLayers:
                 ax.scatter(top["lon"], top["lat"], s=size, facecolors="none", edgecolors=EXPANSION_COLOR,
                            linewidths=1.4 * scale, zorder=7.1)
                 if content.expansion_labels:
-                    import matplotlib.patheffects as pe
-
                     for x, y, r in zip(top["lon"], top["lat"], top["rank"]):
                         ax.annotate(f"{int(r)}", (x, y), xytext=(4 * scale, 3 * scale), textcoords="offset points",
                                     fontsize=6.5 * max(scale, 0.8), color="#7a4a00", zorder=8,
@@ -452,10 +449,13 @@ class MapLayers:
             s = self.sites
             inside = (s["lon"] >= west) & (s["lon"] <= east) & (s["lat"] >= south) & (s["lat"] <= north)
             s = s.loc[inside.to_numpy(bool)]
+            n_sites = len(s)
+            if focus is not None and len(s):
+                n_sites = int(shapely.contains_xy(focus, s["lon"].to_numpy(float), s["lat"].to_numpy(float)).sum())
             if len(s):
                 ax.scatter(s["lon"], s["lat"], marker="*", s=150 * scale ** 2, c=SITE_COLOR, edgecolors="white",
                            linewidths=0.8 * scale, zorder=9)
-                entry = ("star", SITE_COLOR, f"{t('chosen_site')} ({len(s)})")
+                entry = ("star", SITE_COLOR, f"{t('chosen_site')} ({n_sites})")
                 legend["sites"] = (t("sites"), [entry, *legend.get("sites", ("", []))[1]])
 
         if focus is not None:
@@ -473,9 +473,7 @@ class MapLayers:
         return keep
 
     def _draw_districts(self, ax, content: Content, focus, scale, legend, view) -> None:
-        from matplotlib.patches import PathPatch
-
-        t = lambda key, **kw: labels.text(key, self.lang, **kw)  # noqa: E731
+        t = self.text
         d = self.districts
         fill = content.district_fill if content.district_fill in d.columns else None
         colors = None
@@ -503,12 +501,14 @@ class MapLayers:
             legend["outline"] = (t("district"), [("line", DISTRICT_EDGE, t("district_outline"))])
 
     def _draw_outlets(self, ax, in_focus, scale, legend, view, zoomed: bool) -> None:
-        t = lambda key, **kw: labels.text(key, self.lang, **kw)  # noqa: E731
+        t = self.text
         o = self.outlets
         west, south, east, north = view
         inside = ((o["lon"] >= west) & (o["lon"] <= east) & (o["lat"] >= south) & (o["lat"] <= north)).to_numpy(bool)
         focus = in_focus(o)
-        size = (20 if zoomed else 5.5) * scale ** 2
+        # markers grow when few outlets are shown (a town, a district), up to 3× at ≤ 220 outlets
+        boost = float(np.clip(np.sqrt(2000.0 / max(int((inside & focus).sum()), 1)), 1.0, 3.0))
+        size = (20 if zoomed else 5.5) * scale ** 2 * (boost if not zoomed else min(boost, 1.5))
         width = (0.45 if zoomed else 0.3) * scale
         keys = o["key"].astype(object).where(o["key"].notna(), None).to_numpy()
         colors = np.array([self.outlet_colors.get(k, MISSING_COLOR) if k is not None else MISSING_COLOR
@@ -546,9 +546,7 @@ class MapLayers:
         legend["outlets"] = (title, rows)
 
     def _draw_routes(self, ax, district, scale, legend, view) -> None:
-        from matplotlib.collections import LineCollection
-
-        t = lambda key, **kw: labels.text(key, self.lang, **kw)  # noqa: E731
+        t = self.text
         routes = self.routes
         homes = {}
         names = {}
@@ -605,9 +603,6 @@ class MapLayers:
         legend["routes"] = (t("routes"), rows)
 
     def _mask_outside(self, ax, focus, view) -> None:
-        import shapely
-        from matplotlib.patches import PathPatch
-
         west, south, east, north = view
         dx, dy = east - west, north - south
         box = shapely.box(west - dx, south - dy, east + dx, north + dy)
@@ -617,8 +612,6 @@ class MapLayers:
             _add_shape(ax, PathPatch(path, facecolor=_rgba("#ffffff", 0.55), edgecolor="none", zorder=9.5))
 
     def _labels(self, ax, content: Content, district, scale, view) -> None:
-        import matplotlib.patheffects as pe
-
         d = self.districts
         if d is None or len(d) == 0:
             return
@@ -650,9 +643,12 @@ class MapLayers:
             if any(not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]) for b in placed):
                 continue
             placed.append(box)
+            # the white halo is a second, path-only copy: text with path effects becomes outlines
+            # in a PDF, and the label itself must stay searchable text
+            ax.text(x, y, label, ha="center", va="center", fontsize=fs, color="white", zorder=10.9,
+                    path_effects=[pe.Stroke(linewidth=2.6, foreground=(1, 1, 1, 0.9))])
             ax.text(x, y, label, ha="center", va="center", fontsize=fs,
-                    color=INK if district is None or is_focus else MUTED, zorder=11,
-                    path_effects=[pe.withStroke(linewidth=2.6, foreground=(1, 1, 1, 0.9))])
+                    color=INK if district is None or is_focus else MUTED, zorder=11)
 
 
 def _fit(bounds, ax, margin: float = 0.03) -> tuple[float, float, float, float]:
@@ -710,9 +706,6 @@ def _legend_layout(sections, w: float, h: float, font: float):
 def draw_legend(ax, sections: list[tuple[str, list[tuple]]], lang: str, font: float = 7.5) -> None:
     """Legend sections (title, [(symbol, colour, label)…]) laid out top-down in as many columns as
     fit; the font shrinks (to 5.5 pt at least) until everything fits."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
-
     ax.set_axis_off()
     fig = ax.figure
     box = ax.get_position()
@@ -769,8 +762,6 @@ _MARKERS = {
 
 def draw_scale_bar(ax, font: float = 7.0) -> None:
     """A four-segment scale bar at the bottom left of a lon/lat map axes, at most ~22 % of its width."""
-    from matplotlib.patches import FancyBboxPatch, Rectangle
-
     west, east = ax.get_xlim()
     south, north = ax.get_ylim()
     fig = ax.figure
@@ -805,8 +796,6 @@ def _fmt_len(v: float) -> str:
 
 def draw_north_arrow(ax, lang: str, size: float = 1.0) -> None:
     """A north arrow at the top right of the map axes (north is up in this projection)."""
-    from matplotlib.patches import Polygon
-
     fig = ax.figure
     box = ax.get_position()
     w_in, h_in = box.width * fig.get_figwidth(), box.height * fig.get_figheight()
@@ -826,12 +815,15 @@ def draw_north_arrow(ax, lang: str, size: float = 1.0) -> None:
 # pages
 
 
+INPUT_KINDS = {"outlets": ("售点", "outlets"), "districts": ("片区", "districts"), "grid": ("网格", "grid"),
+               "reps": ("业务员", "reps"), "sales_lines": ("销售明细", "sales lines"),
+               "candidates": ("候选点位", "candidates"), "matrix": ("通行矩阵", "travel matrix")}
+
+
 def source_text(project, lang: str) -> str:
     """"数据来源：…" from the intake reports (file names and coordinate systems)."""
     intake = (project.reports or {}).get("intake", {}) or {}
-    kinds = {"outlets": ("售点", "outlets"), "districts": ("片区", "districts"), "grid": ("网格", "grid"),
-             "reps": ("业务员", "reps"), "sales_lines": ("销售明细", "sales lines"),
-             "candidates": ("候选点位", "candidates"), "matrix": ("通行矩阵", "travel matrix")}
+    kinds = INPUT_KINDS
     parts: dict[str, list[str]] = {}
     crs = set()
     for key, rep in intake.items():
@@ -870,9 +862,6 @@ def map_subtitle(layers: MapLayers, content: Content, lang: str) -> str:
 
 def new_figure(width_mm: float, height_mm: float, dpi: int):
     """A matplotlib Figure (no pyplot: safe off the main thread) of exactly the given pixel size."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     w_px, h_px = round(width_mm * MM * dpi), round(height_mm * MM * dpi)
     # a hair over the exact size so the renderer's int() truncation lands on the rounded pixel count
     fig = Figure(figsize=((w_px + 0.01) / dpi, (h_px + 0.01) / dpi), dpi=dpi, facecolor="white")
@@ -883,8 +872,6 @@ def new_figure(width_mm: float, height_mm: float, dpi: int):
 def render_page(project, options: ExportOptions, path, progress=None, layers: MapLayers | None = None,
                 content: Content = OVERVIEW) -> Path:
     """Draw the full-page print map and save it to ``path`` (format from the suffix: .png or .pdf)."""
-    import matplotlib
-
     progress = prog.ensure(progress)
     path = Path(path)
     lang = options.language
@@ -933,7 +920,6 @@ def render_page(project, options: ExportOptions, path, progress=None, layers: Ma
                  va="baseline")
         fig.text((W - margin) / W, (ty - 6.5) / H, f"{labels.text('prepared', lang)} {options.date_text()}",
                  fontsize=9, color=MUTED, ha="right", va="baseline")
-        from matplotlib.lines import Line2D
 
         fig.add_artist(Line2D([margin / W, (W - margin) / W], [(H - margin - head + 2) / H] * 2, color=RULE,
                               linewidth=0.8, transform=fig.transFigure))
@@ -959,13 +945,9 @@ def _clip(text: str, n: int) -> str:
 
 
 def save_figure(fig, path: Path, options: ExportOptions, title: str) -> None:
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt.startswith("part"):
-        fmt = fmt[4:].lstrip(".")
-    fmt = {"": "png"}.get(fmt, fmt)
+    """Save as PDF (vector, text searchable, font embedded) or a raster format, by the suffix."""
+    fmt = Path(path).suffix.lower().lstrip(".") or "png"
     if fmt == "pdf":
-        import datetime as dt
-
         metadata = {"Title": title, "Creator": "StorePlan", "Subject": labels.text("app", options.language),
                     "CreationDate": dt.datetime.combine(dt.date.fromisoformat(options.date_text()), dt.time(12))}
         fig.savefig(path, format="pdf", dpi=options.dpi, metadata=metadata)
@@ -976,12 +958,9 @@ def save_figure(fig, path: Path, options: ExportOptions, title: str) -> None:
 def render_image(layers: MapLayers, content: Content, district, width_mm: float, height_mm: float,
                  dpi: int, legend_mm: float = 42.0, scale: float = 0.8):
     """A map with its legend at the right, as an RGB PIL image (for the report pages)."""
-    import matplotlib
-    from PIL import Image
-
     with matplotlib.rc_context(matplotlib_rc()):
         fig = new_figure(width_mm, height_mm, dpi)
-        W, H = width_mm, height_mm
+        W = width_mm
         gap = 3.0 if legend_mm else 0.0
         ax = fig.add_axes([0, 0, (W - legend_mm - gap) / W, 1])
         ax._storeplan_lang = layers.lang

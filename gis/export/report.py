@@ -10,17 +10,33 @@ pack covers that district alone.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+import matplotlib
 import numpy as np
 import pandas as pd
+from PIL import Image
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas
+from reportlab.platypus import (
+    BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
+    Paragraph, Spacer, Table, TableStyle,
+)
 
 from gis import progress as prog
 from gis.export import frames, labels, printmap
-from gis.export.fonts import reportlab_font
+from gis.export.fonts import matplotlib_rc, reportlab_font
 from gis.export.options import ExportOptions
 from gis.maprender.classify import TIER_COLORS
 
@@ -34,7 +50,7 @@ BAND = "#edf2f7"
 ZEBRA = "#f7fafc"
 GRID = "#e2e8f0"
 HIGHLIGHT = "#fefcbf"
-MAP_DPI = 200
+MAP_DPI = 200  # images in the report: sharp in print, a report of ~10 MB for a city
 TOP_N = 10
 
 
@@ -51,17 +67,19 @@ class _Ctx:
     def t(self, key: str, **values) -> str:
         return labels.text(key, self.lang, **values)
 
+    @property
+    def dpi(self) -> int:
+        return min(self.options.dpi, MAP_DPI)
+
 
 # ---------------------------------------------------------------------------------------------
 # styles and small flowables
 
 
 def _styles(font: str, lang: str) -> dict:
-    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-    from reportlab.lib.styles import ParagraphStyle
-
     wrap = "CJK" if lang == "zh" else None
-    base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, textColor=INK, wordWrap=wrap)
+    base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, textColor=INK, wordWrap=wrap,
+                          bulletFontName=font)
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11, textColor=MUTED),
@@ -79,12 +97,14 @@ def _styles(font: str, lang: str) -> dict:
         "kpi_label": ParagraphStyle("kpi_label", parent=base, fontSize=8, leading=10, textColor=MUTED),
         "kpi_value_s": ParagraphStyle("kpi_value_s", parent=base, fontSize=12, leading=15, textColor=NAVY),
         "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER, textColor=MUTED),
+        "tier": ParagraphStyle("tier", parent=base, fontSize=7.8, leading=10, alignment=TA_CENTER,
+                               textColor="#ffffff"),
+        "group": ParagraphStyle("group", parent=base, fontSize=8.5, leading=11, textColor=ACCENT, spaceBefore=4,
+                                spaceAfter=3),
     }
 
 
 def _esc(value) -> str:
-    from xml.sax.saxutils import escape
-
     if value is None:
         return ""
     try:
@@ -96,8 +116,6 @@ def _esc(value) -> str:
 
 
 def _heading(ctx: _Ctx, text: str, level: int = 0, section: str | None = None):
-    from reportlab.platypus import Paragraph
-
     p = Paragraph(_esc(text), ctx.styles["h1" if level == 0 else "h2"])
     p._outline = (text, level)
     p._section = section if section is not None else (text if level == 0 else None)
@@ -105,37 +123,31 @@ def _heading(ctx: _Ctx, text: str, level: int = 0, section: str | None = None):
 
 
 def _para(ctx: _Ctx, text: str, style: str = "body"):
-    from reportlab.platypus import Paragraph
-
     return Paragraph(_esc(text), ctx.styles[style])
 
 
-def _image(picture, width: float, height: float):
-    """A flowable drawing a PIL image (or PNG bytes) at ``width`` × ``height`` points."""
-    from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Flowable
+class _Picture(Flowable):
+    """A PIL image (or PNG bytes) drawn at a fixed size in points."""
 
-    class Picture(Flowable):
-        def __init__(self):
-            super().__init__()
-            source = io.BytesIO(picture) if isinstance(picture, (bytes, bytearray)) else picture
-            self._reader = ImageReader(source)
-            self.width, self.height = width, height
+    def __init__(self, picture, width: float, height: float):
+        super().__init__()
+        source = io.BytesIO(picture) if isinstance(picture, (bytes, bytearray)) else picture
+        self._reader = ImageReader(source)
+        self.width, self.height = width, height
 
-        def wrap(self, available_width, available_height):
-            return self.width, self.height
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
 
-        def draw(self):
-            self.canv.drawImage(self._reader, 0, 0, self.width, self.height)
+    def draw(self):
+        self.canv.drawImage(self._reader, 0, 0, self.width, self.height)
 
-    return Picture()
+
+def _image(picture, width: float, height: float) -> _Picture:
+    return _Picture(picture, width, height)
 
 
 def _kpi_cards(ctx: _Ctx, items: list[tuple[str, str]], per_row: int = 4, small: bool = False):
     """Cards of (value, label) in rows of ``per_row``."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
     if not items:
         return None
     gap = 4
@@ -154,7 +166,7 @@ def _kpi_cards(ctx: _Ctx, items: list[tuple[str, str]], per_row: int = 4, small:
         widths += [w] + ([gap] if k < per_row - 1 else [])
     data = [sum(([c] + ([""] if k < per_row - 1 else []) for k, c in enumerate(r)), []) for r in cells]
     table = Table(data, colWidths=widths, hAlign="LEFT")
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"),
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), ctx.font),
              ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
              ("LEFTPADDING", (0, 0), (-1, -1), 8)]
     for r, cells_row in enumerate(cells):
@@ -171,14 +183,12 @@ def _kpi_cards(ctx: _Ctx, items: list[tuple[str, str]], per_row: int = 4, small:
 @dataclass(frozen=True)
 class _Col:
     column: str
-    kind: str = "text"  # text, int, amount, number, percent, tier, channel, clock
+    kind: str = "text"  # text, int, amount, number, percent, tier, channel, km
     width: float = 1.0  # relative
     label: str = ""
 
 
 def _cell(ctx: _Ctx, value, kind: str):
-    from reportlab.platypus import Paragraph
-
     if kind == "int":
         return Paragraph(labels.integer(value), ctx.styles["cell_r"])
     if kind == "amount":
@@ -189,6 +199,9 @@ def _cell(ctx: _Ctx, value, kind: str):
         return Paragraph(labels.percent(value), ctx.styles["cell_r"])
     if kind == "channel":
         return Paragraph(_esc(labels.channel(value, ctx.lang)), ctx.styles["cell"])
+    if kind == "tier":
+        known = str(value) in TIER_COLORS
+        return Paragraph(_esc(value), ctx.styles["tier" if known else "cell"])
     if kind == "km":
         v = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
         return Paragraph(labels.number(v / 1000.0, 1), ctx.styles["cell_r"])
@@ -198,9 +211,6 @@ def _cell(ctx: _Ctx, value, kind: str):
 def _data_table(ctx: _Ctx, frame: pd.DataFrame, cols: list[_Col], width: float | None = None,
                 highlight: np.ndarray | None = None):
     """A formatted table: navy header, zebra rows, numbers right-aligned, tier cells coloured."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
     cols = [c for c in cols if c.column in frame.columns]
     width = width or ctx.width
     total = sum(c.width for c in cols)
@@ -214,7 +224,7 @@ def _data_table(ctx: _Ctx, frame: pd.DataFrame, cols: list[_Col], width: float |
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(NAVY)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), ctx.font),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, colors.HexColor(GRID)),
@@ -232,17 +242,14 @@ def _data_table(ctx: _Ctx, frame: pd.DataFrame, cols: list[_Col], width: float |
             color = TIER_COLORS.get(str(v))
             if color:
                 style.append(("BACKGROUND", (k, r), (k, r), colors.HexColor(color)))
-                style.append(("TEXTCOLOR", (k, r), (k, r), colors.white))
     table.setStyle(TableStyle(style))
     return table
 
 
 def _side_by_side(ctx: _Ctx, left, right, left_width: float, gap: float = 10):
-    from reportlab.platypus import Table, TableStyle
-
-    table = Table([[left, right]], colWidths=[left_width, ctx.width - left_width - gap + gap],
+    table = Table([[left, right]], colWidths=[left_width, ctx.width - left_width],
                   hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), ctx.font),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, 0), gap),
                                ("RIGHTPADDING", (1, 0), (1, 0), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
@@ -332,33 +339,47 @@ def figures(project, district: frames.District | None = None) -> Figures:
     return Figures(**out)
 
 
-def _kpi_items(ctx: _Ctx, f: Figures) -> list[tuple[str, str]]:
+def _kpi_groups(ctx: _Ctx, f: Figures) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Headline numbers in three groups: market and coverage, expansion and siting, field execution."""
     t, lang = ctx.t, ctx.lang
-    items = []
+    market, growth, field_ = [], [], []
     if f.outlets is not None:
-        items += [(labels.integer(f.outlets), t("outlets_total")),
-                  (labels.percent(f.coverage), f"{t('coverage')} ({labels.integer(f.covered)} {t('covered')})")]
+        market += [(labels.integer(f.outlets), t("outlets_total")),
+                   (labels.percent(f.coverage), f"{t('coverage')} · {labels.integer(f.covered)} {t('covered')}")]
     if f.sales is not None:
-        items.append((labels.amount(f.sales, lang), t("sales")))
+        market.append((labels.amount(f.sales, lang), t("sales")))
     if f.potential is not None:
-        items.append((labels.amount(f.potential, lang), t("potential")))
+        market.append((labels.amount(f.potential, lang), t("potential")))
     if f.headroom is not None:
-        items.append((labels.amount(f.headroom, lang), t("headroom")))
+        market.append((labels.amount(f.headroom, lang), t("headroom")))
     if f.expansion_n is not None:
-        items.append((labels.integer(f.expansion_n), t("expansion_n")))
+        growth.append((labels.integer(f.expansion_n), t("expansion_n")))
         if f.expansion_net is not None:
-            items.append((labels.amount(f.expansion_net, lang), t("expansion_sales")))
+            growth.append((labels.amount(f.expansion_net, lang), t("expansion_sales")))
     if f.sites_n is not None:
-        items.append((labels.integer(f.sites_n), t("sites_n")))
+        growth.append((labels.integer(f.sites_n), t("sites_n")))
         if f.sites_net is not None:
-            items.append((labels.amount(f.sites_net, lang), t("sites_sales")))
+            growth.append((labels.amount(f.sites_net, lang), t("sites_sales")))
+        if f.sites_cannibalized is not None:
+            growth.append((labels.amount(f.sites_cannibalized, lang), t("cannibalized")))
     if f.visits is not None:
-        items += [(labels.integer(f.reps), t("reps")), (labels.integer(f.visits), t("visits"))]
+        field_ += [(labels.integer(f.reps), t("reps")), (labels.integer(f.visits), t("visits")),
+                   (labels.integer(f.days), t("working_days"))]
         if f.travel_h is not None:
-            items.append((t("hours", v=labels.number(f.travel_h, 0)), t("travel")))
+            field_.append((t("hours", v=labels.number(f.travel_h, 0)), t("travel")))
     if f.unscheduled is not None:
-        items.append((labels.integer(f.unscheduled), t("unscheduled")))
-    return items
+        field_.append((labels.integer(f.unscheduled), t("unscheduled")))
+    groups = [(t("group_market"), market), (t("group_growth"), growth), (t("group_field"), field_)]
+    return [(title, items) for title, items in groups if items]
+
+
+def _kpi_block(ctx: _Ctx, groups, per_row: int = 5, small: bool = False) -> list:
+    out = []
+    for title, items in groups:
+        out.append(_para(ctx, title, "group"))
+        for start in range(0, len(items), per_row):
+            out += [_kpi_cards(ctx, items[start:start + per_row], per_row=per_row, small=small), Spacer(1, 5)]
+    return out
 
 
 def _findings(ctx: _Ctx, f: Figures, district: frames.District | None) -> list[str]:
@@ -390,38 +411,93 @@ def _findings(ctx: _Ctx, f: Figures, district: frames.District | None) -> list[s
 
 
 def _cover(ctx: _Ctx, layers: printmap.MapLayers, district, cover_box: tuple[float, float]) -> list:
-    from reportlab.platypus import Spacer
-
     w, h = cover_box
     story: list = []
     if layers.bounds(district) is None:
-        return [Spacer(1, 1)]
+        return [Spacer(1, h / 2 - 20), _para(ctx, ctx.t("no_data"), "center")]
     content = printmap.DISTRICT if district is not None else printmap.Content(routes=False)
-    png = printmap.render_image(layers, content, district, w / 72 * 25.4, h / 72 * 25.4, MAP_DPI,
+    png = printmap.render_image(layers, content, district, w / 72 * 25.4, h / 72 * 25.4, ctx.dpi,
                                 legend_mm=0.0, scale=0.9)
     story.append(_image(png, w, h))
     return story
 
 
 def _kpi_page(ctx: _Ctx, f: Figures, district, missing: list[str]) -> list:
-    from reportlab.platypus import Paragraph, Spacer
-
     t = ctx.t
     story = [_heading(ctx, t("kpis"))]
     if district is not None:
         story.append(_para(ctx, district.name, "sub"))
-    cards = _kpi_cards(ctx, _kpi_items(ctx, f), per_row=5 if _landscape(ctx) else 4)
-    story += [cards or _para(ctx, t("nothing_to_show")), Spacer(1, 10)]
-    findings = _findings(ctx, f, district)
-    if findings:
-        story.append(_heading(ctx, t("findings"), 1))
-        story += [Paragraph(_esc(s), ctx.styles["bullet"], bulletText="•") for s in findings]
+    groups = _kpi_groups(ctx, f)
+    story += _kpi_block(ctx, groups, per_row=5, small=not _landscape(ctx)) if groups else \
+        [_para(ctx, t("nothing_to_show"))]
+    story.append(Spacer(1, 6))
+    findings = [Paragraph(_esc(s), ctx.styles["bullet"], bulletText="•") for s in _findings(ctx, f, district)]
+    chart = _district_chart(ctx, district)
+    if findings and chart is not None and _landscape(ctx):
+        left = [_heading(ctx, t("findings"), 1), *findings]
+        story.append(_side_by_side(ctx, left, chart, ctx.width * 0.42, gap=16))
+    else:
+        if findings:
+            story += [_heading(ctx, t("findings"), 1), *findings]
+        if chart is not None:
+            story += [Spacer(1, 6), chart]
     if missing:
         story.append(_heading(ctx, t("missing"), 1))
         story.append(_para(ctx, t("missing_note"), "small"))
         story += [Paragraph(_esc(labels.result_name(m, ctx.lang)), ctx.styles["bullet"], bulletText="–")
                   for m in missing]
     return story
+
+
+def _district_chart(ctx: _Ctx, district):
+    """Headroom per district (bars, best-ranked on top) with coverage beside each bar."""
+    ranking = frames.ranking_frame(ctx.project)
+    if ranking is None or not {"district", "headroom"} <= set(ranking.columns) or len(ranking) < 2:
+        return None
+
+
+    lang = ctx.lang
+    r = ranking.head(20)
+    values = pd.to_numeric(r["headroom"], errors="coerce").fillna(0).to_numpy(float)
+    names = r["district"].astype(str).tolist()
+    coverage = (pd.to_numeric(r["coverage_numeric"], errors="coerce").to_numpy(float)
+                if "coverage_numeric" in r.columns else None)
+    landscape = _landscape(ctx)
+    w = ctx.width * (0.58 if landscape else 1.0) - (16 if landscape else 0)
+    h = min(ctx.height * (0.5 if landscape else 0.38), 16 + 15 * len(r))
+    scale, unit = (1e4, "万") if lang == "zh" else (1e6, "M")
+    if values.max() < scale * 10:
+        scale, unit = 1.0, ""
+    with matplotlib.rc_context(matplotlib_rc()):
+        fig = printmap.new_figure(w / 72 * 25.4, h / 72 * 25.4, ctx.dpi)
+        ax = fig.add_axes([0.2, 0.06, 0.66, 0.84])
+        y = np.arange(len(r))[::-1]
+        highlight = np.array([district is not None and n in district.keys() for n in names])
+        colors_ = np.where(highlight, "#d69e2e", ACCENT)
+        ax.barh(y, values / scale, color=colors_, height=0.68)
+        ax.set_yticks(y, names, fontsize=7.5, color=INK)
+        ax.tick_params(axis="x", labelsize=7, colors=MUTED, length=0)
+        ax.tick_params(axis="y", length=0)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.spines["bottom"].set_color(GRID)
+        ax.grid(axis="x", color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        title = labels.text("chart_headroom", lang) + (f"（{unit}）" if unit and lang == "zh" else
+                                                       f" ({unit})" if unit else "")
+        fig.text(0.2, 0.955, title, fontsize=8.5, color=NAVY, ha="left", va="center")
+        if coverage is not None:
+            fig.text(0.93, 0.955, labels.text("coverage", lang), fontsize=7.5, color=MUTED, ha="center",
+                     va="center")
+            for yi, c in zip(y, coverage):
+                ax.annotate(labels.percent(c, 0), (1.0, yi), xycoords=("axes fraction", "data"),
+                            xytext=(26, 0), textcoords="offset points", ha="center", va="center",
+                            fontsize=7.2, color=INK)
+        fig.canvas.draw()
+
+        picture = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[:, :, :3].copy(), "RGB")
+    return _image(picture, w, h)
 
 
 RANKING_COLS = [
@@ -432,8 +508,6 @@ RANKING_COLS = [
 
 
 def _ranking(ctx: _Ctx, layers: printmap.MapLayers, district) -> list:
-    from reportlab.platypus import Spacer
-
     t = ctx.t
     ranking = frames.ranking_frame(ctx.project)
     if ranking is None:
@@ -454,7 +528,7 @@ def _ranking(ctx: _Ctx, layers: printmap.MapLayers, district) -> list:
     else:
         map_w = ctx.width
         map_h = min(ctx.height * 0.48, map_w * 0.85)
-    png = printmap.render_image(layers, printmap.RANKING, None, map_w / 72 * 25.4, map_h / 72 * 25.4, MAP_DPI,
+    png = printmap.render_image(layers, printmap.RANKING, None, map_w / 72 * 25.4, map_h / 72 * 25.4, ctx.dpi,
                                 legend_mm=32.0, scale=0.9)
     image = _image(png, map_w, map_h)
     if landscape:
@@ -464,7 +538,7 @@ def _ranking(ctx: _Ctx, layers: printmap.MapLayers, district) -> list:
 
 TOP_OUTLET_COLS = [
     _Col("rank_in_district", "int", 0.5, "#"), _Col("name", "text", 1.9), _Col("channel", "channel", 0.9),
-    _Col("tier", "tier", 0.45), _Col("score", "number", 0.6), _Col("sales", "amount", 0.95),
+    _Col("tier", "tier", 0.55), _Col("score", "number", 0.6), _Col("sales", "amount", 0.95),
     _Col("potential", "amount", 0.95),
 ]
 EXPANSION_COLS = [
@@ -476,15 +550,17 @@ SITE_COLS = [
     _Col("pick_order", "int", 0.6), _Col("site_id", "text", 1.4), _Col("expected_sales", "amount", 1.0),
     _Col("cannibalized_sales", "amount", 1.0), _Col("marginal_net_sales", "amount", 1.1),
 ]
+STRATEGY_COLS = [
+    _Col("segment", "text", 1.6), _Col("outlets", "int", 0.6), _Col("outlets_covered", "int", 0.7),
+    _Col("price_band", "text", 0.9), _Col("promotion", "text", 1.2), _Col("visits_per_month", "number", 0.8),
+]
 REP_COLS = [
-    _Col("rep_name", "text", 1.0), _Col("rep_id", "text", 0.8), _Col("outlets", "int", 0.8),
-    _Col("visits", "int", 0.8), _Col("days", "int", 0.8), _Col("travel_m", "km", 0.9),
+    _Col("rep_name", "text", 1.0), _Col("rep_id", "text", 0.9), _Col("outlets", "int", 0.8),
+    _Col("visits", "int", 0.8), _Col("days", "int", 0.8), _Col("travel_m", "km", 1.2),
 ]
 
 
 def _district_section(ctx: _Ctx, layers: printmap.MapLayers, district: frames.District, total: int) -> list:
-    from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
-
     t = ctx.t
     project = ctx.project
     story: list = [_heading(ctx, _district_title(ctx, district))]
@@ -499,9 +575,11 @@ def _district_section(ctx: _Ctx, layers: printmap.MapLayers, district: frames.Di
     if sub:
         story.append(_para(ctx, " · ".join(sub), "sub"))
     f = figures(project, district)
-    cards = _kpi_cards(ctx, _kpi_items(ctx, f)[:6], per_row=6 if _landscape(ctx) else 3, small=True)
-    if cards is not None:
-        story += [cards, Spacer(1, 8)]
+    items = [item for _, group in _kpi_groups(ctx, f) for item in group]
+    keep = {ctx.t(k) for k in ("outlets_total", "sales", "potential", "headroom", "expansion_n", "sites_n")}
+    items = [i for i in items if i[1] in keep or i[1].startswith(ctx.t("coverage"))][:7]
+    if items:
+        story += [_kpi_cards(ctx, items, per_row=7 if _landscape(ctx) else 4, small=True), Spacer(1, 8)]
 
     outlets = frames.outlet_frame(project, district)
     top = None
@@ -509,47 +587,53 @@ def _district_section(ctx: _Ctx, layers: printmap.MapLayers, district: frames.Di
         top = outlets.sort_values("score", ascending=False, kind="stable").head(TOP_N)
     landscape = _landscape(ctx)
     has_map = layers.bounds(district) is not None
-    top_block = [_heading(ctx, t("top_outlets"), 1)] + (
-        [_data_table(ctx, top, TOP_OUTLET_COLS, width=ctx.width * 0.42 if landscape and has_map else ctx.width)]
-        if top is not None else [_para(ctx, t("nothing_to_show"), "small")])
+    side_w = ctx.width * 0.42 if landscape and has_map else ctx.width
+    side: list = [_heading(ctx, t("top_outlets"), 1)]
+    side.append(_data_table(ctx, top, TOP_OUTLET_COLS, width=side_w) if top is not None
+                else _para(ctx, t("nothing_to_show"), "small"))
+    sites = frames.sites_frame(project, district, chosen_only=True)
+    if sites is not None:
+        side += [Spacer(1, 8), _heading(ctx, t("sites"), 1)]
+        side.append(_data_table(ctx, sites, SITE_COLS, width=side_w) if len(sites)
+                    else _para(ctx, t("none_chosen"), "small"))
     if has_map:
         if landscape:
-            map_w = ctx.width * 0.58 - 10
-            map_h = min(ctx.height - 120, map_w * 0.78)
+            map_w = ctx.width - side_w - 12
+            map_h = ctx.height - 118
         else:
             map_w = ctx.width
-            map_h = min(ctx.height * 0.45, map_w * 0.8)
-        png = printmap.render_image(layers, printmap.DISTRICT, district, map_w / 72 * 25.4, map_h / 72 * 25.4,
-                                    MAP_DPI, legend_mm=34.0, scale=0.85)
-        image = _image(png, map_w, map_h)
+            map_h = min(ctx.height * 0.45, map_w * 0.85)
+        picture = printmap.render_image(layers, printmap.DISTRICT, district, map_w / 72 * 25.4,
+                                        map_h / 72 * 25.4, ctx.dpi, legend_mm=34.0, scale=0.85)
+        image = _image(picture, map_w, map_h)
         if landscape:
-            story.append(_side_by_side(ctx, image, top_block, map_w))
+            story.append(_side_by_side(ctx, image, side, map_w, gap=12))
         else:
-            story += [image, Spacer(1, 6), KeepTogether(top_block)]
+            story += [image, Spacer(1, 6), *side]
     else:
-        story.append(KeepTogether(top_block))
+        story += side
 
     exp = frames.expansion_frame(project, district)
     if exp is not None:
         block = [_heading(ctx, t("expansion"), 1)]
         block.append(_data_table(ctx, exp.head(TOP_N), EXPANSION_COLS) if len(exp)
                      else _para(ctx, t("nothing_to_show"), "small"))
-        story += [CondPageBreak(80), KeepTogether(block)]
-    sites = frames.sites_frame(project, district, chosen_only=True)
-    reps = frames.rep_coverage(project, district)
+        story += [CondPageBreak(160), KeepTogether(block)]
     blocks = []
-    if sites is not None:
-        blocks.append([_heading(ctx, t("sites"), 1),
-                       _data_table(ctx, sites, SITE_COLS, width=ctx.width * (0.48 if landscape else 1.0))
-                       if len(sites) else _para(ctx, t("none_chosen"), "small")])
+    summary = frames.strategy_summary(project, district)
+    if summary is not None:
+        blocks.append([_heading(ctx, t("strategy"), 1), _data_table(
+            ctx, summary, STRATEGY_COLS, width=ctx.width * (0.52 if landscape else 1.0))])
+    reps = frames.rep_coverage(project, district)
     if reps is not None:
         blocks.append([_heading(ctx, t("rep_coverage"), 1),
-                       _data_table(ctx, reps, REP_COLS, width=ctx.width * (0.48 if landscape else 1.0))])
+                       _data_table(ctx, reps, REP_COLS, width=ctx.width * (0.44 if landscape else 1.0))])
     if landscape and len(blocks) == 2:
-        story += [CondPageBreak(90), _side_by_side(ctx, blocks[0], blocks[1], ctx.width * 0.48 + 10, gap=20)]
+        story += [CondPageBreak(120), Spacer(1, 8), _side_by_side(ctx, blocks[0], blocks[1], ctx.width * 0.52 + 16,
+                                                                  gap=16)]
     else:
-        for b in blocks:
-            story += [CondPageBreak(80), KeepTogether(b)]
+        for block in blocks:
+            story += [CondPageBreak(100), Spacer(1, 8), KeepTogether(block)]
     return story
 
 
@@ -589,8 +673,6 @@ METHODS = {
 
 
 def _methods(ctx: _Ctx, missing: list[str]) -> list:
-    from reportlab.platypus import Paragraph
-
     t = ctx.t
     project = ctx.project
     story = [_heading(ctx, t("methods"))]
@@ -608,7 +690,9 @@ def _methods(ctx: _Ctx, missing: list[str]) -> list:
     for key, rep in intake.items():
         if not isinstance(rep, dict):
             continue
-        rows.append({"kind": key.split(":")[0], "file": Path(str(rep.get("file") or key)).name,
+        kind = key.split(":")[0]
+        rows.append({"kind": printmap.INPUT_KINDS.get(kind, (kind, kind))[0 if ctx.lang == "zh" else 1],
+                     "file": Path(str(rep.get("file") or key)).name,
                      "rows": rep.get("rows_read"), "usable": rep.get("rows_usable"),
                      "crs": str(rep.get("crs") or "").upper()})
     if rows:
@@ -617,7 +701,12 @@ def _methods(ctx: _Ctx, missing: list[str]) -> list:
                 _Col("rows", "int", 0.7, t("rows")), _Col("usable", "int", 0.7, t("usable")),
                 _Col("crs", "text", 0.7, t("crs"))]
         story.append(_data_table(ctx, pd.DataFrame(rows), cols))
-        story.append(_para(ctx, printmap.source_text(project, ctx.lang), "small"))
+    params = {k: v for k, v in (project.params or {}).items() if isinstance(v, dict) and v}
+    if params:
+        story.append(_heading(ctx, t("parameters"), 1))
+        for stage, values in params.items():
+            text = ", ".join(f"{k} = {_short(v)}" for k, v in values.items())
+            story.append(Paragraph(f"{_esc(stage)}: {_esc(text)}", ctx.styles["bullet"], bulletText="–"))
     notes = (project.reports or {}).get("stages", {}) or {}
     if notes:
         story.append(_heading(ctx, t("stage_notes"), 1))
@@ -635,63 +724,73 @@ def _methods(ctx: _Ctx, missing: list[str]) -> list:
 
 
 def _page_size(options: ExportOptions) -> tuple[float, float]:
-    from reportlab.lib.units import mm
-
     w, h = options.page_mm
     return w * mm, h * mm
 
 
-def _canvas_class(ctx_title: str, footer_left: str, lang: str, font: str):
-    from reportlab.lib import colors
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas
+class _Canvas(canvas.Canvas):
+    """Draws page headers and "page n of N" footers once the page count is known.
 
-    class _Canvas(canvas.Canvas):
-        """Draws page headers and "page n of N" footers once the page count is known."""
+    ``furniture``: (title, footer text, language, font). Pages whose template marks them as
+    cover (``_sp_cover``) get neither; the header's right side is the running section.
+    """
 
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-            self._sp_cover = False
-            self._sp_section = ""
+    def __init__(self, *args, furniture=("", "", "zh", "Helvetica"), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._furniture_text = furniture
+        self._pages: list[dict] = []
+        self._sp_cover = False
+        self._sp_section = ""
 
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
 
-        def save(self):
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                if not state.get("_sp_cover"):
-                    self._furniture(number, total)
-                canvas.Canvas.showPage(self)
-            canvas.Canvas.save(self)
+    def save(self):
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            if not state.get("_sp_cover"):
+                self._furniture(number, total)
+            canvas.Canvas.showPage(self)
+        canvas.Canvas.save(self)
 
-        def _furniture(self, number: int, total: int) -> None:
-            w, h = self._pagesize
-            self.saveState()
-            self.setFont(font, 8)
-            self.setFillColor(colors.HexColor(MUTED))
-            self.drawString(15 * mm, h - 10 * mm, ctx_title)
-            self.drawRightString(w - 15 * mm, h - 10 * mm, self._sp_section or "")
-            self.setStrokeColor(colors.HexColor(GRID))
-            self.setLineWidth(0.6)
-            self.line(15 * mm, h - 12 * mm, w - 15 * mm, h - 12 * mm)
-            self.line(15 * mm, 11 * mm, w - 15 * mm, 11 * mm)
-            self.drawString(15 * mm, 7 * mm, footer_left)
-            self.drawRightString(w - 15 * mm, 7 * mm, labels.text("page", lang, n=number, total=total))
-            self.restoreState()
+    def _furniture(self, number: int, total: int) -> None:
+        title, footer, lang, font = self._furniture_text
+        w, h = self._pagesize
+        self.saveState()
+        self.setFont(font, 8)
+        self.setFillColor(colors.HexColor(MUTED))
+        self.drawString(15 * mm, h - 10 * mm, title)
+        self.drawRightString(w - 15 * mm, h - 10 * mm, self._sp_section or "")
+        self.setStrokeColor(colors.HexColor(GRID))
+        self.setLineWidth(0.6)
+        self.line(15 * mm, h - 12 * mm, w - 15 * mm, h - 12 * mm)
+        self.line(15 * mm, 11 * mm, w - 15 * mm, 11 * mm)
+        self.drawString(15 * mm, 7 * mm, footer)
+        self.drawRightString(w - 15 * mm, 7 * mm, labels.text("page", lang, n=number, total=total))
+        self.restoreState()
 
-    return _Canvas
+
+class _Document(BaseDocTemplate):
+    """Adds a PDF bookmark and sets the running section for each heading flowable."""
+
+    def afterFlowable(self, flowable):
+        outline = getattr(flowable, "_outline", None)
+        if outline:
+            text, level = outline
+            key = f"h{id(flowable)}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+        section = getattr(flowable, "_section", None)
+        if section:
+            self.canv._sp_section = section
 
 
-def build_report(project, options: ExportOptions, path, progress=None) -> Path:
-    """Write the executive pack to ``path`` (the caller makes the write atomic)."""
-    from reportlab.lib import colors
-    from reportlab.lib.units import mm
-    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
-
+def build_report(project, options: ExportOptions, path, progress=None,
+                 layers: printmap.MapLayers | None = None) -> Path:
+    """Write the executive pack to ``path`` (the caller makes the write atomic); ``layers``:
+    map layers already prepared with the same options."""
     progress = prog.ensure(progress)
     lang = options.language
     font = reportlab_font()
@@ -706,7 +805,8 @@ def build_report(project, options: ExportOptions, path, progress=None) -> Path:
     missing = frames.missing_results(project)
 
     progress.report(0.0, "map layers")
-    layers = printmap.MapLayers.prepare(project, options, prog.SubProgress(progress, 0.0, 0.25))
+    if layers is None:
+        layers = printmap.MapLayers.prepare(project, options, prog.SubProgress(progress, 0.0, 0.25))
     prog.check(progress)
 
     landscape = options.orientation == "landscape"
@@ -796,42 +896,24 @@ def build_report(project, options: ExportOptions, path, progress=None) -> Path:
     story += [PageBreak()] + _methods(ctx, missing)
     prog.check(progress)
     progress.report(0.88, "writing the PDF")
-    from reportlab import rl_config
 
-    a85, rl_config.useA85 = rl_config.useA85, 0  # binary image streams: ASCII85 is slow and 25 % larger
+    # binary image streams: reportlab's default ASCII85 encoding is slow in Python and 25 % larger
+    a85, rl_config.useA85 = rl_config.useA85, 0
     try:
-        doc.build(story, canvasmaker=_canvas_class(title, footer_left, lang, font))
+        doc.build(story, canvasmaker=functools.partial(_Canvas, furniture=(title, footer_left, lang, font)))
     finally:
         rl_config.useA85 = a85
     progress.report(1.0, "")
     return Path(path)
 
 
-class _Document:
-    """A BaseDocTemplate that adds PDF bookmarks and the running section name for each heading."""
-
-    def __new__(cls, *args, **kwargs):
-        from reportlab.platypus import BaseDocTemplate
-
-        class Document(BaseDocTemplate):
-            def afterFlowable(self, flowable):
-                outline = getattr(flowable, "_outline", None)
-                if outline:
-                    text, level = outline
-                    key = f"h{id(flowable)}"
-                    self.canv.bookmarkPage(key)
-                    self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
-                section = getattr(flowable, "_section", None)
-                if section:
-                    self.canv._sp_section = section
-
-        return Document(*args, **kwargs)
+def _short(value, limit: int = 80) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` points (characters for CJK, words otherwise)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     lines, line = [], ""
     tokens = list(text) if any(ord(c) > 0x2E7F for c in text) else text.split(" ")
     sep = "" if any(ord(c) > 0x2E7F for c in text) else " "
