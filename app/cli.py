@@ -6,6 +6,7 @@ storeplan gui [PROJECT] [--screenshot PNG]
 storeplan demo OUTDIR
 storeplan validate FILE [--kind …] [--crs wgs84|gcj02|bd09] [--out CLEAN]
 storeplan run CONFIG.toml --out OUTDIR
+storeplan aggregate SPEC.toml --out LAYER.parquet [--engine local|dask] [--scheduler ADDRESS]
 storeplan --version
 ```
 Exit codes: 0 success; 1 the input or configuration cannot be used (a plain message says why);
@@ -81,6 +82,17 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("config", type=Path, metavar="CONFIG.toml")
     r.add_argument("--out", type=Path, required=True, metavar="OUTDIR")
     r.add_argument("--save", type=Path, metavar="PROJECT", help="also save the analysed project")
+
+    a = sub.add_parser("aggregate",
+                       help="aggregate raw location pings (partitioned Parquet/CSV) to an H3 layer")
+    a.add_argument("spec", type=Path, metavar="SPEC.toml",
+                   help="the aggregation: inputs, columns, filters, measures, profiles")
+    a.add_argument("--out", type=Path, required=True, metavar="LAYER.parquet", help="the H3 layer to write")
+    a.add_argument("--engine", choices=("local", "dask"),
+                   help="local: stream on this machine (the default); dask: run on a Dask cluster")
+    a.add_argument("--scheduler", metavar="ADDRESS",
+                   help="a running Dask scheduler, e.g. tcp://host:8786 (implies --engine dask; "
+                        "without it --engine dask starts a local cluster of 2 workers)")
     return p
 
 
@@ -133,6 +145,20 @@ def _cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def _cmd_aggregate(args) -> int:
+    from gis.aggregate import aggregate
+
+    if args.engine == "local" and args.scheduler:
+        print("--scheduler needs --engine dask (or leave --engine out)", file=sys.stderr)
+        return EXIT_USAGE
+    engine = args.engine or ("dask" if args.scheduler else "local")
+    _, stats = aggregate(args.spec, args.out, engine=engine, scheduler=args.scheduler,
+                         progress=_ConsoleProgress(args.quiet))
+    print(stats.message())
+    _print_written([args.out])
+    return EXIT_OK
+
+
 def _cmd_gui(args) -> int:
     try:
         from app.gui.main import run_gui
@@ -143,7 +169,8 @@ def _cmd_gui(args) -> int:
     return run_gui(args)
 
 
-COMMANDS = {"validate": _cmd_validate, "run": _cmd_run, "demo": _cmd_demo, "gui": _cmd_gui}
+COMMANDS = {"validate": _cmd_validate, "run": _cmd_run, "demo": _cmd_demo, "gui": _cmd_gui,
+            "aggregate": _cmd_aggregate}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,11 @@ class IntakeError(StorePlanError):
 
     def __init__(self, path, message: str):
         self.path = str(path)
+        self.message = message
         super().__init__(f"{self.path}: {message}")
+
+    def __reduce__(self):  # picklable, so errors raised on Dask workers reach the user intact
+        return (type(self), (self.path, self.message))
 
 
 class ColumnMappingError(IntakeError):

@@ -10,11 +10,15 @@ running scheduler. The tasks are:
    chunks;
 3. combine tasks in the tree of :class:`gis.aggregate.kernel.TreeReducer`, the same shape the local
    engine uses, so sums are bit-identical;
-4. one task that finalises the layer; only the layer comes back to this process.
+4. with distinct ids, the (cell, id) pairs split into buckets of cells (twice as many as workers),
+   each bucket united and counted in its own tree: the exact distinct count is spread over the
+   workers instead of gathered on one;
+5. one task that finalises the layer; only the layer comes back to this process.
 
-Progress is the share of partition bytes done; cancelling (or a failed task) cancels every
-future of the run. Workers need the same StorePlan version installed (they import
-``gis.aggregate.kernel``).
+Progress is the share of partition bytes done, followed through a tiny marker task per
+partition (so the client holds no partial results). Cancelling, or a failed task, cancels the
+run's futures and closes the client, and the scheduler forgets every task of the run. Workers
+need the same StorePlan version installed (they import ``gis.aggregate.kernel``).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from gis import errors, gridlayer
 from gis.aggregate import kernel
 from gis.aggregate.partitions import Partition, check_columns, list_partitions
 from gis.aggregate.spec import AggregationSpec
-from gis.errors import AnalysisError, Cancelled, IntakeError, StorePlanError
+from gis.errors import AnalysisError, IntakeError, StorePlanError
 from gis.progress import Progress, check, ensure
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,8 @@ log = logging.getLogger(__name__)
 DEFAULT_WORKERS = 2
 POLL_SECONDS = 0.1
 CONNECT_TIMEOUT = "15s"
+MAX_BUCKETS = 64
+WORKER_TIMEOUT = 30.0  # seconds to wait for a first worker on a scheduler that has none
 
 
 class _TaskFailure(Exception):
@@ -83,18 +89,44 @@ def plan_task(spec: AggregationSpec) -> tuple[Partition, ...]:
     return _guarded(_plan_partitions, spec)
 
 
-def partition_task(partition: Partition, spec: AggregationSpec) -> kernel.Partial:
-    return _guarded(kernel.partition_partial, partition, spec)
+def partition_task(partition: Partition, spec: AggregationSpec, n_buckets: int = 0):
+    """The partition's partial; with ``n_buckets``, (its counts and sums, its pairs by bucket)."""
+    partial = _guarded(kernel.partition_partial, partition, spec)
+    if not n_buckets:
+        return partial
+    return kernel.without_pairs(partial), kernel.split_pairs(partial, n_buckets)
+
+
+def done_task(_result) -> None:
+    """A tiny marker that completes with its partition: the client follows these for progress
+    and failures without keeping the partitions' results alive."""
+    return None
+
+
+def stats_task(result) -> kernel.Partial:
+    return result[0]
+
+
+def bucket_task(result, bucket: int) -> kernel.PairSet:
+    return result[1][bucket]
 
 
 def combine_task(*partials: kernel.Partial) -> kernel.Partial:
     return kernel.combine(partials)
 
 
-def finalise_task(partial: kernel.Partial | None, spec: AggregationSpec):
+def combine_pairs_task(*sets: kernel.PairSet) -> kernel.PairSet:
+    return kernel.combine_pairs(sets)
+
+
+def count_pairs_task(pairs: kernel.PairSet):
+    return kernel.count_pairs(pairs)
+
+
+def finalise_task(partial: kernel.Partial | None, distinct: list, spec: AggregationSpec):
     if partial is None:
         partial = kernel.Partial.empty(spec)
-    layer = kernel.finalise(partial, spec)
+    layer = kernel.finalise(partial, spec, distinct if spec.measures.distinct_ids else None)
     return pd.DataFrame(layer), partial.rows  # attrs are set again on the client
 
 
@@ -103,7 +135,7 @@ def finalise_task(partial: kernel.Partial | None, spec: AggregationSpec):
 
 def local_cluster(n_workers: int = DEFAULT_WORKERS):
     """The ``LocalCluster`` the engine starts when no scheduler is given: ``n_workers`` processes
-    with one thread each, no dashboard.
+    with one thread each; the scheduler's web server takes a free port (8787 may be taken).
 
     Dask's nannies set ``MALLOC_TRIM_THRESHOLD_`` in their workers, which also switches off glibc's
     adaptive mmap threshold: every large numpy temporary is then mapped and unmapped afresh, and
@@ -115,7 +147,7 @@ def local_cluster(n_workers: int = DEFAULT_WORKERS):
 
     with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
         return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                            dashboard_address=None)
+                            dashboard_address=":0")
 
 
 def _connect(scheduler: str | None, n_workers: int):
@@ -123,12 +155,19 @@ def _connect(scheduler: str | None, n_workers: int):
 
     if scheduler:
         try:
-            return Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False), None
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise AnalysisError(
                 f"cannot reach the Dask scheduler at {scheduler}: {exc}. Start one with "
                 "`dask scheduler` and workers with `dask worker ADDRESS`, or leave --scheduler out "
                 "to run on this machine.") from None
+        try:
+            client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+        except (TimeoutError, OSError):
+            client.close()
+            raise AnalysisError(f"the Dask scheduler at {scheduler} has no workers; start some with "
+                                f"`dask worker {scheduler}`") from None
+        return client, None
     cluster = local_cluster(n_workers)
     try:
         return Client(cluster, set_as_default=False), cluster
@@ -150,16 +189,20 @@ def _raise_failure(future, what: str):
 
 
 class _Run:
-    """Futures of one run, so that all of them can be cancelled together."""
+    """The futures this client holds for one run (markers and the result), to poll and cancel.
+
+    Intermediate results are held by the scheduler only as long as a task still needs them.
+    """
 
     def __init__(self, client):
         self.client = client
-        self.futures: list = []
+        self.held: list = []
         self.token = uuid.uuid4().hex[:8]
 
-    def submit(self, fn, *args, name: str):
+    def submit(self, fn, *args, name: str, hold: bool = False):
         future = self.client.submit(fn, *args, pure=False, key=f"storeplan-{name}-{self.token}")
-        self.futures.append(future)
+        if hold:
+            self.held.append(future)
         return future
 
     def wait(self, future, progress: Progress, on_poll=None):
@@ -179,11 +222,45 @@ class _Run:
             time.sleep(POLL_SECONDS)
 
     def cancel(self) -> None:
-        if self.futures:
+        if self.held:
             try:
-                self.client.cancel(self.futures)
+                self.client.cancel(self.held)
             except Exception:  # the connection may already be gone; nothing left to stop then
                 log.debug("cancelling Dask futures failed", exc_info=True)
+
+
+def _n_buckets(client, spec: AggregationSpec) -> int:
+    if not spec.measures.distinct_ids:
+        return 0
+    workers = len(client.scheduler_info().get("workers", {})) or 1
+    return min(max(2 * workers, 2), MAX_BUCKETS)
+
+
+def _build(job: _Run, spec: AggregationSpec, partitions, n_buckets: int):
+    """Submit the whole graph; return (one marker per partition, the final future).
+
+    Counts and sums are reduced in the tree shape of the local engine (bit-identical sums);
+    with distinct ids the pairs are split into ``n_buckets`` buckets of cells, each reduced and
+    counted in its own tree, so no one worker holds every pair.
+    """
+    seq = iter(range(1 << 40))
+    stats = kernel.TreeReducer(lambda items: job.submit(combine_task, *items, name=f"combine-{next(seq)}"))
+    buckets = [kernel.TreeReducer(lambda items, b=b: job.submit(combine_pairs_task, *items,
+                                                                   name=f"pairs-{b}-{next(seq)}"))
+               for b in range(n_buckets)]
+    markers = []
+    for i, part in enumerate(partitions):
+        result = job.submit(partition_task, part, spec, n_buckets, name=f"partition-{i}")
+        markers.append(job.submit(done_task, result, name=f"done-{i}", hold=True))
+        if n_buckets:
+            stats.push(job.submit(stats_task, result, name=f"stats-{i}"))
+            for b, reducer in enumerate(buckets):
+                reducer.push(job.submit(bucket_task, result, b, name=f"bucket-{i}-{b}"))
+        else:
+            stats.push(result)
+    counts = [job.submit(count_pairs_task, r.result(), name=f"count-{b}") for b, r in enumerate(buckets)]
+    final = job.submit(finalise_task, stats.result(), counts, spec, name="finalise", hold=True)
+    return markers, final
 
 
 def run(spec: AggregationSpec, scheduler: str | None = None, progress: Progress | None = None,
@@ -197,22 +274,15 @@ def run(spec: AggregationSpec, scheduler: str | None = None, progress: Progress 
     job = _Run(client)
     try:
         progress.report(0.02, "listing partitions")
-        partitions = job.wait(job.submit(plan_task, spec, name="plan"), progress)
-        part_futures = [job.submit(partition_task, p, spec, name=f"partition-{i}")
-                        for i, p in enumerate(partitions)]
-        level = iter(range(1, 1 << 30))
-        reducer = kernel.TreeReducer(lambda items: job.submit(combine_task, *items,
-                                                              name=f"combine-{next(level)}"))
-        for f in part_futures:
-            reducer.push(f)
-        final = job.submit(finalise_task, reducer.result(), spec, name="finalise")
+        partitions = job.wait(job.submit(plan_task, spec, name="plan", hold=True), progress)
+        markers, final = _build(job, spec, partitions, _n_buckets(client, spec))
         sizes = [max(p.size, 1) for p in partitions]
         total = float(sum(sizes))
 
         def on_poll():
             done = 0.0
             finished = 0
-            for part, f, size in zip(partitions, part_futures, sizes):
+            for part, f, size in zip(partitions, markers, sizes):
                 status = f.status
                 if status == "error":
                     _raise_failure(f, part.path)

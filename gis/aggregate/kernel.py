@@ -166,6 +166,13 @@ def _id_codes(col) -> tuple[np.ndarray, np.ndarray]:
     return codes, keys
 
 
+def _valid(col) -> np.ndarray:
+    """Where an arrow array (or chunked array) has a value."""
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _epoch_ns(values: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
     """Numbers since 1970-01-01 UTC in ``unit`` → (int64 ns, valid)."""
     values = np.asarray(values, dtype=float)
@@ -234,10 +241,7 @@ def _arrow_timestamps(col, columns: ColumnSpec) -> tuple[np.ndarray, np.ndarray]
     import pyarrow as pa
 
     t = col.type
-    valid = col.is_valid().to_numpy(zero_copy_only=False) if isinstance(col, pa.Array) else \
-        np.concatenate([c.is_valid().to_numpy(zero_copy_only=False) for c in col.chunks]) \
-        if col.num_chunks else np.zeros(0, dtype=bool)
-    valid = np.asarray(valid, dtype=bool)
+    valid = _valid(col)
     if pa.types.is_date(t):
         ns = col.cast(pa.date32()).cast(pa.int32()).fill_null(0).to_numpy().astype(np.int64) * NS_PER_DAY
         return ns, valid
@@ -327,19 +331,8 @@ def value_mask(flt: ValueFilter, col) -> np.ndarray:
         else:
             v = _floats(col)
             hit = np.isin(v, np.asarray(values, dtype=float))
-        if keep:
-            mask &= hit
-        else:
-            mask &= ~hit & (np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-                            if isinstance(col, pa.Array) else _valid_chunked(col))
+        mask &= hit if keep else ~hit & _valid(col)
     return mask
-
-
-def _valid_chunked(col) -> np.ndarray:
-    if not col.num_chunks:
-        return np.zeros(0, dtype=bool)
-    return np.concatenate([np.asarray(c.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-                           for c in col.chunks])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,8 +410,25 @@ def partial_from_frame(frame, spec: AggregationSpec) -> Partial:
                    rows=rows)
 
 
+_SPLIT_PAIRS = 1 << 20  # above this many pairs, dedupe in pieces whose hash tables stay in cache
+_PIECES = 64
+
+
 def _unique_pairs(cells: np.ndarray, ids: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct pairs of aligned cell positions (0…n_cells−1) and id keys, first-seen order."""
+    """The distinct pairs of aligned cell positions (0…n_cells−1) and id keys."""
+    if len(cells) > _SPLIT_PAIRS:
+        # a pair's cell decides its piece, so the pieces' distinct pairs are disjoint
+        piece = (cells % _PIECES).astype(np.uint8)
+        order = np.argsort(piece, kind="stable")  # a radix sort for one-byte keys
+        bounds = np.searchsorted(piece[order], np.arange(_PIECES + 1))
+        cells, ids = cells[order], ids[order]
+        parts = [_unique_pairs_small(cells[a:b], ids[a:b], n_cells)
+                 for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        return np.concatenate([c for c, _ in parts]), np.concatenate([i for _, i in parts])
+    return _unique_pairs_small(cells, ids, n_cells)
+
+
+def _unique_pairs_small(cells: np.ndarray, ids: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
     if len(cells) == 0:
         return cells, ids
     id_code, id_values = pd.factorize(ids)
@@ -459,16 +469,88 @@ def combine(partials: Sequence[Partial]) -> Partial:
                    rows=rows)
 
 
-def finalise(partial: Partial, spec: AggregationSpec) -> pd.DataFrame:
-    """The H3 layer: one row per cell with aggregated rows, one float64 column per measure."""
+# ----- distinct pairs by bucket of cells (for reducing them in parallel) -------------------
+
+
+@dataclass(frozen=True, eq=False)
+class PairSet:
+    """Distinct (cell, id key) pairs per group of measures; ``cells`` are H3 cells here."""
+
+    cells: tuple[np.ndarray, ...]
+    ids: tuple[np.ndarray, ...]
+
+
+def without_pairs(partial: Partial) -> Partial:
+    """The partial with its pair sets emptied (its counts and sums travel alone)."""
+    z = np.zeros(0, dtype=np.int64)
+    n = len(partial.pair_cells)
+    return Partial(cells=partial.cells, stats=partial.stats, pair_cells=(z,) * n, pair_ids=(z,) * n,
+                   rows=partial.rows)
+
+
+def _bucket_of(cells: np.ndarray, n_buckets: int) -> np.ndarray:
+    # H3 cells share most of their bits (and end in 1s below their resolution): mix before taking
+    # the remainder, so the buckets get about equal shares
+    mixed = cells.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return ((mixed >> np.uint64(32)) % np.uint64(n_buckets)).astype(np.int64)
+
+
+def split_pairs(partial: Partial, n_buckets: int) -> tuple[PairSet, ...]:
+    """The pairs of ``partial`` in ``n_buckets`` buckets of cells. The buckets hold disjoint sets
+    of cells, so each can be united and counted on its own."""
+    per_bucket: list[tuple[list, list]] = [([], []) for _ in range(n_buckets)]
+    for pos, keys in zip(partial.pair_cells, partial.pair_ids):
+        cells = partial.cells[pos]
+        bucket = _bucket_of(cells, n_buckets).astype(np.uint8 if n_buckets <= 256 else np.int64)
+        order = np.argsort(bucket, kind="stable")
+        bounds = np.searchsorted(bucket[order], np.arange(n_buckets + 1))
+        cells, keys = cells[order], keys[order]
+        for b in range(n_buckets):
+            per_bucket[b][0].append(cells[bounds[b]:bounds[b + 1]])
+            per_bucket[b][1].append(keys[bounds[b]:bounds[b + 1]])
+    return tuple(PairSet(tuple(c), tuple(i)) for c, i in per_bucket)
+
+
+def combine_pairs(sets: Sequence[PairSet]) -> PairSet:
+    """The union of pair sets."""
+    sets = list(sets)
+    if len(sets) == 1:
+        return sets[0]
+    cells, ids = [], []
+    for g in range(len(sets[0].cells)):
+        code, uniques = pd.factorize(np.concatenate([p.cells[g] for p in sets]))
+        pos, keys = _unique_pairs(code.astype(np.int64, copy=False),
+                                  np.concatenate([p.ids[g] for p in sets]), len(uniques))
+        cells.append(uniques[pos])
+        ids.append(keys)
+    return PairSet(tuple(cells), tuple(ids))
+
+
+def count_pairs(pairs: PairSet) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Per group: (cells, number of distinct ids in each)."""
+    return tuple(np.unique(c, return_counts=True) for c in pairs.cells)
+
+
+def finalise(partial: Partial, spec: AggregationSpec, distinct: Sequence | None = None) -> pd.DataFrame:
+    """The H3 layer: one row per cell with aggregated rows, one float64 column per measure.
+
+    Distinct ids come from the partial's pairs, or from ``distinct``: the :func:`count_pairs` of
+    every bucket when the pairs were reduced by bucket.
+    """
     names = {name: j for j, name in enumerate(stat_names(spec))}
     cells = partial.cells
     data = {}
     for g, s in enumerate(spec.suffixes):
         if spec.measures.count:
             data[f"count{s}"] = partial.stats[:, names[f"rows{s}"]].copy()
-        if spec.measures.distinct_ids:
+        if spec.measures.distinct_ids and distinct is None:
             data[f"distinct_ids{s}"] = np.bincount(partial.pair_cells[g], minlength=len(cells)).astype(float)
+        elif spec.measures.distinct_ids:
+            counted = np.zeros(len(cells))
+            for per_group in distinct:
+                found, n = per_group[g]
+                counted[np.searchsorted(cells, found)] = n
+            data[f"distinct_ids{s}"] = counted
         for col in spec.measures.sum:
             data[f"sum_{col}{s}"] = partial.stats[:, names[f"sum:{col}{s}"]].copy()
         for col in spec.measures.mean:

@@ -125,13 +125,16 @@ def _list_url(entry: str, forced: str) -> list[Partition]:
             infos = {}
     except OSError as exc:
         raise IntakeError(entry, f"cannot be listed: {exc}") from exc
+    root = path.rstrip("/") + "/"
     out = []
     for name, info in sorted(infos.items()):
         if info.get("type") == "directory":
             out += _list_url(fs.unstrip_protocol(name), forced)
             continue
-        base = name.rstrip("/").rsplit("/", 1)[-1]
-        fmt = None if _hidden(base) else _format_of(base, forced)
+        below = name[len(root):] if name.startswith(root) else name.rsplit("/", 1)[-1]
+        if any(_hidden(part) for part in below.split("/") if part):
+            continue
+        fmt = _format_of(below.rsplit("/", 1)[-1], forced)
         if fmt:
             out.append(Partition(fs.unstrip_protocol(name), fmt, int(info.get("size") or 0)))
     return out
