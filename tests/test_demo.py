@@ -98,3 +98,14 @@ def test_field_plan_outputs(demo_outputs):
     assert unscheduled["reason"].str.len().min() > 10  # every missing visit says why
     for ext in ("xlsx", "ics", "gpx", "kml"):
         assert (demo_outputs / "route_sheets" / f"YW001.{ext}").stat().st_size > 0
+
+
+def test_executive_exports_are_written(demo_outputs):
+    import pyogrio
+
+    sizes = {name: (demo_outputs / name).stat().st_size
+             for name in ("map.png", "map.pdf", "report.pdf", "strategy.xlsx", "storeplan.gpkg")}
+    assert all(size > 10_000 for size in sizes.values()), sizes
+    layers = {name for name, _ in pyogrio.list_layers(demo_outputs / "storeplan.gpkg")}
+    assert {"districts", "outlets", "sites", "routes"} <= layers
+    assert not list(demo_outputs.glob(".*part*"))  # no temporary file left behind
