@@ -7,9 +7,9 @@ BIN    := $(VENV)/bin
 DEB_PACKAGES := libgl1 libegl1 libfontconfig1 libglib2.0-0 libxkbcommon0 libdbus-1-3 \
 	libnss3 libasound2 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 \
 	xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
-	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 fonts-wqy-microhei poppler-utils
+	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 fonts-wqy-microhei poppler-utils desktop-file-utils
 
-.PHONY: start test test-core sysdeps setup bench sample clean
+.PHONY: start test test-core sysdeps setup bench sample installer clean
 
 start: setup
 	$(BIN)/storeplan
@@ -46,6 +46,11 @@ $(VENV)/.installed: pyproject.toml
 
 bench: setup
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# The frozen desktop bundle and its archive in dist/, smoke-tested (see build_installer.py).
+installer: setup
+	$(BIN)/python -m pip install -q -e '.[build]'
+	$(BIN)/python build_installer.py
 
 sample: setup
 	$(BIN)/python -m sample_data.generate

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -84,6 +86,19 @@ def _check_output(out_path: Path, spec: AggregationSpec, partitions) -> None:
             raise ConfigError(f"the output {out_path} is one of the inputs; write it elsewhere")
 
 
+def _require_dask() -> None:
+    """A plain ConfigError when the Dask engine cannot run in this installation."""
+    missing = [name for name in ("dask", "distributed") if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    if getattr(sys, "frozen", False):
+        raise ConfigError("the desktop application runs the local engine only: leave out --engine dask and "
+                          "--scheduler, or run `storeplan aggregate` from a Python installation of StorePlan "
+                          "with dask[distributed]")
+    raise ConfigError(f"the Dask engine needs {' and '.join(missing)} (pip install 'dask[distributed]'); "
+                      "leave out --engine dask to use the local engine")
+
+
 def aggregate(spec: AggregationSpec | str | os.PathLike, out_path, engine: str = "local",
               scheduler: str | None = None, progress: Progress | None = None,
               n_workers: int = 2) -> tuple[pd.DataFrame, AggregateStats]:
@@ -115,6 +130,7 @@ def aggregate(spec: AggregationSpec | str | os.PathLike, out_path, engine: str =
         progress.report(0.97, "finalising")
         layer, rows = kernel.finalise(partial, spec), partial.rows
     else:
+        _require_dask()
         from gis.aggregate import dask_engine
 
         if not scheduler:

@@ -1,0 +1,1 @@
+"""The work areas: districts, outlets, sites, field, scenarios."""

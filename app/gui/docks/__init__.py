@@ -1,0 +1,1 @@
+"""The dock widgets around the map: layers, tables, inspector, parameters."""

@@ -1,0 +1,176 @@
+"""What the map view shows: the user's layer choices and the core map spec built from them.
+
+:class:`MapOptions` holds only display choices (visibility, metric, classification, palette,
+opacity); :func:`build_spec` turns them and the project's tables into a ``gis.maprender`` spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+from PySide6.QtCore import QCoreApplication
+
+LAYER_IDS = ("districts", "hexagons", "outlets", "expansion", "sites", "routes")
+
+
+@dataclass
+class LayerOptions:
+    visible: bool = True
+    opacity: float = 0.7
+
+
+@dataclass
+class MapOptions:
+    layers: dict[str, LayerOptions] = field(default_factory=lambda: {
+        "districts": LayerOptions(True, 0.35),
+        "hexagons": LayerOptions(True, 0.65),
+        "outlets": LayerOptions(True, 1.0),
+        "expansion": LayerOptions(True, 1.0),
+        "sites": LayerOptions(True, 1.0),
+        "routes": LayerOptions(True, 1.0),
+    })
+    hex_metric: str = ""            # "" = the first of PREFERRED_METRICS present
+    district_metric: str = ""       # "" = outlines only (or priority score when ranked)
+    outlet_color: str = ""          # "" = tier when scored, else channel
+    method: str = "quantile"
+    classes: int = 5
+    ramp: str = "YlOrRd"
+    route_rep: str = ""             # routes shown: "" = every rep (applied in the page, no re-render)
+    route_day: int | None = None    # None = every day (1-based otherwise)
+
+    def copy(self) -> "MapOptions":
+        return replace(self, layers={k: replace(v) for k, v in self.layers.items()})
+
+
+PREFERRED_METRICS = ("population", "residents", "heat", "workers", "visitors", "consumption_index")
+
+
+def hex_metrics(project) -> list[str]:
+    grid = project.grid if project is not None else None
+    if grid is None:
+        return []
+    return [c for c in grid.columns if pd.api.types.is_numeric_dtype(grid[c])]
+
+
+def default_hex_metric(project) -> str:
+    metrics = hex_metrics(project)
+    for m in PREFERRED_METRICS:
+        if m in metrics:
+            return m
+    return metrics[0] if metrics else ""
+
+
+def district_frame(project) -> pd.DataFrame | None:
+    """District polygons with the ranking's numeric columns joined on id or name."""
+    districts = project.inputs.get("districts")
+    if districts is None:
+        return None
+    ranking = project.results.get("district_ranking")
+    if ranking is None:
+        return districts
+    key = next((k for k in ("district_id", "district") if k in ranking.columns), None)
+    if key is None:
+        return districts
+    numeric = [c for c in ranking.columns if c != key and pd.api.types.is_numeric_dtype(ranking[c])
+               and c not in districts.columns]
+    right = ranking[[key, *numeric]].drop_duplicates(key).copy()
+    right[key] = right[key].astype(str)
+    left = districts.copy()
+    left["_id"] = left["district_id"].astype(str)
+    left["_name"] = left["name"].astype(str)
+    joined_on = "_id" if left["_id"].isin(right[key]).any() else "_name"
+    out = left.merge(right, how="left", left_on=joined_on, right_on=key, suffixes=("", "_rank"))
+    return out.drop(columns=["_id", "_name"] + ([key] if key not in districts.columns else []))
+
+
+def district_metrics(project) -> list[str]:
+    frame = district_frame(project) if project is not None else None
+    if frame is None:
+        return []
+    return [c for c in frame.columns if c != "geometry" and pd.api.types.is_numeric_dtype(frame[c])]
+
+
+def outlet_frame(project) -> pd.DataFrame | None:
+    """Outlets with their score columns (score, tier, potential, gap…) when scored."""
+    outlets = project.inputs.get("outlets")
+    if outlets is None:
+        return None
+    scores = project.results.get("outlet_scores")
+    if scores is None or "outlet_id" not in scores.columns:
+        return outlets
+    extra = [c for c in scores.columns if c not in outlets.columns or c == "outlet_id"]
+    return outlets.merge(scores[extra].drop_duplicates("outlet_id"), on="outlet_id", how="left")
+
+
+def outlet_colors(project) -> list[str]:
+    frame = outlet_frame(project) if project is not None else None
+    if frame is None:
+        return []
+    out = [c for c in ("tier", "channel", "covered") if c in frame.columns or c == "covered"]
+    out += [c for c in ("score", "potential", "gap", "sales") if c in frame.columns]
+    return out
+
+
+def _routes_frame(project, options: MapOptions) -> pd.DataFrame | None:
+    routes = project.results.get("routes")
+    if routes is None or not {"rep_id", "day", "seq"} <= set(routes.columns):
+        return None
+    if not {"lat", "lon"} <= set(routes.columns):
+        outlets = project.inputs.get("outlets")
+        if outlets is None:
+            return None
+        routes = routes.merge(outlets[["outlet_id", "lat", "lon", "name"]], on="outlet_id", how="left",
+                              suffixes=("", "_outlet"))
+    return routes
+
+
+def build_spec(project, options: MapOptions, language: str):
+    """The ``gis.maprender`` spec of the project as the user chose to see it."""
+    from gis.maprender.classify import Classification
+    from gis.maprender.spec import (DistrictLayer, ExpansionLayer, HexLayer, MapSpec, OutletLayer, RouteLayer,
+                                    SiteLayer)
+
+    lang = "zh" if language.startswith("zh") else "en"
+    layers = []
+    lo = options.layers
+    cls = Classification(method=options.method, k=options.classes, ramp=options.ramp)
+    dframe = district_frame(project)
+    if dframe is not None:
+        metric = options.district_metric if options.district_metric in dframe.columns else None
+        layers.append(DistrictLayer(dframe, column=metric, id="districts",
+                                    title=QCoreApplication.translate("MapLayers", "Districts"), opacity=lo["districts"].opacity,
+                                    visible=lo["districts"].visible,
+                                    classification=Classification(ramp="Blues")))
+    metric = options.hex_metric or default_hex_metric(project)
+    if project.grid is not None and metric in project.grid.columns:
+        from app.gui import labels
+
+        layers.append(HexLayer(project.grid, metric, title=labels.metric(metric), id="hexagons",
+                               classification=cls, opacity=lo["hexagons"].opacity,
+                               visible=lo["hexagons"].visible))
+    oframe = outlet_frame(project)
+    if oframe is not None:
+        color = options.outlet_color or ("tier" if "tier" in oframe.columns else
+                                         "channel" if "channel" in oframe.columns else "covered")
+        layers.append(OutletLayer(oframe, color_by=color, id="outlets", title=QCoreApplication.translate("MapLayers", "Outlets"),
+                                  visible=lo["outlets"].visible))
+    expansion = project.results.get("expansion_list")
+    if expansion is not None and "outlet_id" in expansion.columns:
+        if not {"lat", "lon"} <= set(expansion.columns) and project.inputs.get("outlets") is not None:
+            expansion = expansion.merge(project.inputs["outlets"][["outlet_id", "lat", "lon"]], on="outlet_id",
+                                        how="left")
+        if {"lat", "lon"} <= set(expansion.columns):
+            layers.append(ExpansionLayer(expansion, id="expansion", title=QCoreApplication.translate("MapLayers", "Expansion list"),
+                                         visible=lo["expansion"].visible))
+    sites = project.results.get("sites")
+    if sites is not None and {"site_id", "lat", "lon", "chosen"} <= set(sites.columns):
+        layers.append(SiteLayer(sites, id="sites", title=QCoreApplication.translate("MapLayers", "Sites"), visible=lo["sites"].visible))
+    routes = _routes_frame(project, options)
+    if routes is not None and len(routes):
+        layers.append(RouteLayer(routes, reps=project.inputs.get("reps"), id="routes", title=QCoreApplication.translate("MapLayers", "Routes"),
+                                 visible=lo["routes"].visible))
+    return MapSpec(title=project.name, layers=tuple(layers), language=lang, north_arrow=False,
+                   source_note="StorePlan")
+
+
