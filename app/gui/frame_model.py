@@ -64,6 +64,8 @@ class FrameModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._filter = ""
         self._clock: dict[str, float] = {}
+        self._values: list[np.ndarray] = []
+        self._right: list[bool] = []
         if frame is not None:
             self.set_frame(frame)
 
@@ -82,6 +84,10 @@ class FrameModel(QAbstractTableModel):
             if c in TIME_COLUMNS and pd.api.types.is_numeric_dtype(frame[c]) and len(frame):
                 top = pd.to_numeric(frame[c], errors="coerce").max()
                 self._clock[c] = 60.0 if pd.notna(top) and top > 48 * 60 else 1.0
+        # plain arrays per column: ``data`` is called for every visible cell, pandas lookups are slow
+        self._values = [frame[c].to_numpy() for c in self._columns]
+        self._right = [pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype)
+                       for c in self._columns]
         self._all = np.arange(len(frame))
         self._order = self._all
         self.endResetModel()
@@ -115,8 +121,7 @@ class FrameModel(QAbstractTableModel):
         if not index.isValid():
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, RAW_ROLE):
-            value = self._frame.iat[int(self._order[index.row()]),
-                                    self._frame.columns.get_loc(self._columns[index.column()])]
+            value = self._values[index.column()][self._order[index.row()]]
             if role == RAW_ROLE:
                 return value
             divisor = self._clock.get(self._columns[index.column()])
@@ -124,8 +129,7 @@ class FrameModel(QAbstractTableModel):
                 return format_clock(float(value) / divisor)
             return format_value(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            dtype = self._frame[self._columns[index.column()]].dtype
-            if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            if self._right[index.column()]:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

@@ -14,6 +14,8 @@ from app.gui.frame_model import FrameModel
 
 log = logging.getLogger(__name__)
 
+RESIZE_SAMPLE_ROWS = 200
+
 
 class FrameView(QWidget):
     """``set_frame(df, kind, id_column)``; emits ``row_selected(kind, id)`` when the user picks a row."""
@@ -30,6 +32,8 @@ class FrameView(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setAlternatingRowColors(True)
         self.view.horizontalHeader().setSortIndicatorShown(True)
+        # size columns from the first rows only: measuring all of a 100 000-row table takes seconds
+        self.view.horizontalHeader().setResizeContentsPrecision(RESIZE_SAMPLE_ROWS)
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.search = QLineEdit(self)

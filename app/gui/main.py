@@ -13,7 +13,8 @@ log = logging.getLogger("storeplan.gui")
 qt_log = logging.getLogger("qt")
 
 SCREENSHOT_TIMEOUT_S = 900.0
-SETTLE_MS = 1500  # after the page says it has drawn, let the compositor paint the frame
+SETTLE_MS = 500        # after the page says it has drawn, let the compositor paint the frame
+PAINT_TIMEOUT_S = 60.0  # software compositing of a big map can lag the page's "drawn" by seconds
 
 
 def _qt_message_handler(mode, context, message) -> None:
@@ -123,6 +124,16 @@ def run_gui(args) -> int:
     return app.exec()
 
 
+def widget_painted(widget) -> bool:
+    """Whether ``widget`` shows more than one flat colour (a web view is blank until composited)."""
+    image = widget.grab().toImage()
+    if image.isNull() or image.width() < 2 or image.height() < 2:
+        return False
+    small = image.scaled(48, 48)
+    colours = {small.pixel(x, y) for x in range(small.width()) for y in range(small.height())}
+    return len(colours) > 2
+
+
 def _take_screenshot(app, window, out: Path, t0: float) -> int:
     from PySide6.QtCore import QTimer
 
@@ -132,12 +143,27 @@ def _take_screenshot(app, window, out: Path, t0: float) -> int:
         elapsed = time.perf_counter() - t0
         if window.is_idle() and window.state.project is not None:
             timer.stop()
-            QTimer.singleShot(SETTLE_MS, grab)
+            QTimer.singleShot(SETTLE_MS, wait_for_paint)
         elif elapsed > SCREENSHOT_TIMEOUT_S:
             timer.stop()
             log.error("screenshot: the window was not ready after %.0f s", elapsed)
             print(f"error: the window was not ready after {elapsed:.0f} s", file=sys.stderr)
             grab(ok=False)
+
+    painted_since = {"t": None}
+
+    def wait_for_paint():
+        # the page reports "drawn" when its script is done; the frame reaches the widget later
+        if widget_painted(window.map_view):
+            grab()
+            return
+        if painted_since["t"] is None:
+            painted_since["t"] = time.perf_counter()
+        if time.perf_counter() - painted_since["t"] > PAINT_TIMEOUT_S:
+            log.warning("screenshot: the map view was still blank after %.0f s", PAINT_TIMEOUT_S)
+            grab()
+            return
+        QTimer.singleShot(250, wait_for_paint)
 
     def grab(ok: bool = True):
         out.parent.mkdir(parents=True, exist_ok=True)
