@@ -9,10 +9,14 @@ DEB_PACKAGES := libgl1 libegl1 libfontconfig1 libglib2.0-0 libxkbcommon0 libdbus
 	xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 fonts-wqy-microhei poppler-utils desktop-file-utils
 
-.PHONY: start test test-core sysdeps setup bench sample installer clean
+.PHONY: start test test-core sysdeps setup bench sample sample-project installer clean
 
-start: setup
+start: setup sample-project
 	$(BIN)/storeplan
+
+# The analysed sample the app opens in seconds; rebuilt only when the analysis code or inputs changed.
+sample-project: setup
+	$(BIN)/python -m sample_data.analysed --if-stale
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
@@ -48,7 +52,7 @@ bench: setup
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 # The frozen desktop bundle and its archive in dist/, smoke-tested (see build_installer.py).
-installer: setup
+installer: setup sample-project
 	$(BIN)/python -m pip install -q -e '.[build]'
 	$(BIN)/python build_installer.py
 

@@ -1075,7 +1075,7 @@ def smoke_test(bundle: Path, version: str, tag: str, keep: Path | None = None) -
     if ready["map_s"] is not None:
         report.figures["start-up: first map drawn"] = f"{ready['map_s']:.1f} s"
     if ready["ready_s"] is not None:
-        report.figures["start-up: ready line (first start, sample analysed)"] = (
+        report.figures["start-up: ready line (sample project)"] = (
             f"{ready['ready_s']:.1f} s (the program's own figure from the window: {ready['app_ready_s']:.1f} s)")
     report.check("ready line", ready["ready_s"] is not None,
                  "" if ready["ready_s"] is not None else f"no '{READY_LINE.pattern}' in {log_file}"
@@ -1135,6 +1135,18 @@ def smoke_test(bundle: Path, version: str, tag: str, keep: Path | None = None) -
 # main
 
 
+def ensure_sample_project() -> bool:
+    """Analyse the sample city into ``sample_data/sample.storeplan`` when it is missing or stale, so the
+    frozen app opens it in seconds; True when it was (re)built."""
+    from sample_data import analysed
+
+    if not analysed.is_stale():
+        return False
+    print("analysing the sample project", flush=True)
+    subprocess.run([sys.executable, "-m", "sample_data.analysed"], cwd=ROOT, check=True)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build, smoke-test and archive the StorePlan desktop bundle.")
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="output folder (default: dist)")
@@ -1161,6 +1173,9 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(stale)
             elif stale.exists():
                 stale.unlink()
+        started = time.perf_counter()
+        if ensure_sample_project():
+            figures["sample project analysed"] = f"{time.perf_counter() - started:.0f} s"
         work = ROOT / "build" / "installer"
         bundle, manifest, seconds = run_pyinstaller(out, work)
         figures["PyInstaller"] = f"{seconds:.0f} s"

@@ -27,6 +27,7 @@ FILES: dict[str, str] = {
     "sales_lines": "sales_lines.parquet",
     "outlet_truth": "truth/outlet_truth.csv",
     "demo_config": "demo.toml",
+    "sample_project": "sample.storeplan",  # analysed; built by ``python -m sample_data.analysed``
     "readme": "README.md",
 }
 

@@ -179,7 +179,7 @@ def write_field_plan(project: Project, outdir: Path, progress: prog.Progress) ->
 
 
 def write_exports(project: Project, outdir: Path, progress: prog.Progress) -> list[Path]:
-    """map.png, map.pdf, report.pdf, strategy.xlsx and storeplan.gpkg."""
+    """map.html, map.png, map.pdf, report.pdf, strategy.xlsx and storeplan.gpkg (or those ``[export] files`` names)."""
     from gis.export.exports import write_exports as export_all
 
     options = None

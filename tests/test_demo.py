@@ -109,3 +109,15 @@ def test_executive_exports_are_written(demo_outputs):
     layers = {name for name, _ in pyogrio.list_layers(demo_outputs / "storeplan.gpkg")}
     assert {"districts", "outlets", "sites", "routes"} <= layers
     assert not list(demo_outputs.glob(".*part*"))  # no temporary file left behind
+
+
+def test_interactive_map_is_one_offline_file(demo_outputs):
+    import re
+
+    page = (demo_outputs / "map.html").read_text(encoding="utf-8")
+    assert len(page.encode("utf-8")) < 10_000_000  # the whole sample city under 10 MB
+    # every script and stylesheet is inlined: nothing is fetched from a server
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=[\"']https?:", page)
+    for layer in ("districts", "hexagons", "outlets", "expansion", "sites", "routes"):
+        assert f'"id": "{layer}"' in page or f'"id":"{layer}"' in page, layer

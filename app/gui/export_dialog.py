@@ -15,12 +15,16 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout)
 
+from gis.export.options import EXPORT_FILES
+
 from app.gui.dialogs import describe
 from app.gui.jobs import export_job
 from app.gui.state import AppState, snapshot
 from app.gui.workers import TaskSlot
 
 log = logging.getLogger(__name__)
+
+EXPORTS_WRITER = "maps and reports"  # the core's writer of the files below
 
 
 def output_names() -> list[str]:
@@ -42,12 +46,25 @@ class ExportDialog(QDialog):
         box = QGroupBox(self.tr("Outputs"), self)
         bl = QVBoxLayout(box)
         self.outputs: dict[str, QCheckBox] = {}
+        self._syncing = False
         names = self._output_labels()
+        self.files: dict[str, QCheckBox] = {}
+        file_names = self._file_labels()
         for name in output_names():
             check = QCheckBox(names.get(name, name), box)
             check.setChecked(True)
             self.outputs[name] = check
             bl.addWidget(check)
+            if name == EXPORTS_WRITER:
+                # one box per file, indented under the group; the group box toggles them all
+                for file in EXPORT_FILES:
+                    sub = QCheckBox(file_names.get(file, file), box)
+                    sub.setChecked(True)
+                    sub.setStyleSheet("margin-left: 24px")
+                    sub.toggled.connect(self._file_toggled)
+                    self.files[file] = sub
+                    bl.addWidget(sub)
+                check.toggled.connect(self._group_toggled)
         if not self.outputs:
             bl.addWidget(QLabel(self.tr("No output is available in this version yet."), box))
 
@@ -105,7 +122,30 @@ class ExportDialog(QDialog):
     def _output_labels(self) -> dict[str, str]:
         return {"tables": self.tr("Result tables (CSV)"),
                 "field plan": self.tr("Route sheets for reps (Excel, calendar, GPX/KML)"),
-                "maps and reports": self.tr("Maps (PNG, PDF), executive report (PDF), Excel workbook, GeoPackage")}
+                "maps and reports": self.tr("Maps and reports")}
+
+    def _file_labels(self) -> dict[str, str]:
+        return {"map.html": self.tr("Interactive map (map.html, opens offline in any browser)"),
+                "map.png": self.tr("Print map as image (map.png)"),
+                "map.pdf": self.tr("Print map as PDF (map.pdf)"),
+                "report.pdf": self.tr("Executive report (report.pdf)"),
+                "strategy.xlsx": self.tr("Strategy workbook (strategy.xlsx)"),
+                "storeplan.gpkg": self.tr("GIS layers for QGIS or ArcGIS (storeplan.gpkg)")}
+
+    def _group_toggled(self, on: bool) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        for box in self.files.values():
+            box.setChecked(on)
+        self._syncing = False
+
+    def _file_toggled(self, _on: bool) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        self.outputs[EXPORTS_WRITER].setChecked(any(b.isChecked() for b in self.files.values()))
+        self._syncing = False
 
     def _browse(self):
         path = QFileDialog.getExistingDirectory(self, self.tr("Destination folder"), self.folder.text())
@@ -118,6 +158,8 @@ class ExportDialog(QDialog):
                "orientation": self.orientation.currentData()}
         if self.district.currentData():
             out["district"] = self.district.currentData()
+        if self.files:
+            out["files"] = [f for f, box in self.files.items() if box.isChecked()]
         return out
 
     def chosen(self) -> list[str]:

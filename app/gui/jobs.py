@@ -56,8 +56,9 @@ def sample_inputs_job(progress) -> Project:
 
 
 def load_sample_job(progress) -> tuple[Project, Path | None]:
-    """The analysed sample project from the cache or the shipped copy; ``(None, None)`` if neither."""
-    for path in (sample_cache_path(), shipped_sample()):
+    """The analysed sample project: the shipped copy (kept up to date by ``make start`` and the
+    installer build), else the one a previous start analysed; ``(None, None)`` if neither."""
+    for path in (shipped_sample(), sample_cache_path()):
         if path is not None and path.is_file():
             try:
                 return load_job(progress, path), path

@@ -9,8 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
-
-
 def yes_no(value: bool) -> str:
     return QCoreApplication.translate("Labels", "yes") if value else QCoreApplication.translate("Labels", "no")
 
@@ -154,8 +152,21 @@ def _columns() -> dict[str, str]:
     }
 
 
+def _language() -> str:
+    from PySide6.QtCore import QLocale
+
+    return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+
+
 def column(code: str) -> str:
-    return _columns().get(code, code)
+    """A column's header: the interface's own name, else the exports' (which also knows patterns
+    such as ``outlets_<channel>``), else the code itself."""
+    known = _columns().get(code)
+    if known is not None:
+        return known
+    from gis.export.labels import header
+
+    return header(code, _language())
 
 
 def metric(code: str) -> str:

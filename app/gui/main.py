@@ -56,6 +56,24 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def register_bundled_font() -> list[str]:
+    """Add the CJK font shipped in ``resources/fonts`` to Qt; its family names (empty on failure)."""
+    from PySide6.QtGui import QFontDatabase
+
+    from gis.export.fonts import font_path
+
+    try:
+        path = font_path()
+    except Exception as exc:  # noqa: BLE001 - a missing font degrades the look, it must not stop the app
+        log.warning("bundled CJK font unavailable: %s", exc)
+        return []
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    if font_id < 0:
+        log.warning("Qt could not load the bundled font %s", path)
+        return []
+    return list(QFontDatabase.applicationFontFamilies(font_id))
+
+
 def create_application(argv=None):
     """The QApplication with StorePlan's names, icon and fonts (call once)."""
     prepare_qt()
@@ -71,9 +89,10 @@ def create_application(argv=None):
     QCoreApplication.setApplicationName("StorePlan")
     app.setWindowIcon(QIcon(str(icon_path("storeplan.png"))))
     font = app.font()
-    # The default family plus fallbacks with Chinese glyphs (whatever the system has).
+    # The default family plus fallbacks with Chinese glyphs: the system's, then the bundled font,
+    # so Chinese never shows as boxes on a machine without a CJK font.
     font.setFamilies([font.family(), "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
-                      "WenQuanYi Micro Hei", "Source Han Sans SC"])
+                      "WenQuanYi Micro Hei", "Source Han Sans SC", *register_bundled_font()])
     app.setFont(font)
     return app
 

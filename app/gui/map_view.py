@@ -21,7 +21,7 @@ from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from app.gui.map_spec import MapOptions, build_spec
+from gis.maprender.project_map import MapOptions, build_spec
 from app.gui.state import AppState, snapshot
 from app.gui.workers import TaskSlot
 
@@ -65,9 +65,11 @@ def render_page(progress, project, options: MapOptions, folder: Path, language: 
 
 
 def engine_available() -> bool:
+    """Whether the core's map engine imports (a broken installation shows a notice, not a crash)."""
     try:
         from gis.maprender import render_map_page  # noqa: F401
-    except ImportError:
+    except ImportError as exc:
+        log.error("the map engine cannot be imported: %s", exc, exc_info=True)
         return False
     return True
 

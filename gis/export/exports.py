@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from gis import progress as prog
 from gis.errors import StorePlanError
-from gis.export.options import ExportOptions
+from gis.export import frames
+from gis.export.options import EXPORT_FILES, ExportOptions
 from gis.fileio import atomic_path
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,40 @@ def _write(path, what: str, progress, build) -> Path:
 
 def _options(options: ExportOptions | None) -> ExportOptions:
     return options if options is not None else ExportOptions()
+
+
+def export_map_html(project, path, options: ExportOptions | None = None, progress=None) -> Path:
+    """The interactive map as one self-contained HTML file (assets inlined, opens offline)."""
+    from gis.maprender import export_map_html as write_html
+    from gis.maprender.project_map import MapOptions, build_spec
+
+    options = _options(options)
+    spec = build_spec(project, MapOptions(hex_metric=options.hex_metric), options.language, title=options.title,
+                      source_note=_source_note(project))
+    district = frames.resolve_district(project, options.district)
+    if district is not None:
+        bounds = _district_bounds(project, district)
+        if bounds is not None:
+            spec = replace(spec, bounds=bounds, subtitle=district.name)
+    return _write(path, "the interactive map", progress, lambda tmp, p: write_html(spec, tmp, p))
+
+
+def _source_note(project) -> str:
+    name = project.name or "StorePlan"
+    return f"StorePlan · {name}"
+
+
+def _district_bounds(project, district) -> tuple[float, float, float, float] | None:
+    """(south, west, north, east) of one district's polygon, when the project has polygons."""
+    polygons = project.inputs.get("districts")
+    if polygons is None or polygons.empty:
+        return None
+    mask = polygons["district_id"].astype(str).isin(district.keys()) | polygons["name"].astype(str).isin(
+        district.keys())
+    if not mask.any():
+        return None
+    west, south, east, north = polygons.loc[mask].total_bounds
+    return float(south), float(west), float(north), float(east)
 
 
 def export_map_png(project, path, options: ExportOptions | None = None, progress=None, *, layers=None) -> Path:
@@ -95,12 +131,14 @@ def export_geopackage(project, path, options: ExportOptions | None = None, progr
 
 
 EXPORTS: dict[str, ExportFunction] = {
+    "map.html": export_map_html,
     "map.png": export_map_png,
     "map.pdf": export_map_pdf,
     "report.pdf": export_report,
     "strategy.xlsx": export_workbook,
     "storeplan.gpkg": export_geopackage,
 }
+assert tuple(EXPORTS) == EXPORT_FILES
 MAP_EXPORTS = ("map.png", "map.pdf", "report.pdf")  # the ones drawing maps
 
 
@@ -118,7 +156,7 @@ def export_all(project, outdir, names=None, options: ExportOptions | None = None
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     layers = None
-    weights = {n: (0.5 if n == "report.pdf" else 0.15) for n in names}
+    weights = {n: (0.5 if n == "report.pdf" else 0.1 if n == "map.html" else 0.15) for n in names}
     total = sum(weights.values()) + (0.1 if any(n in MAP_EXPORTS for n in names) else 0.0)
     done = 0.0
     if sum(n in MAP_EXPORTS for n in names) > 1:
@@ -140,5 +178,6 @@ def export_all(project, outdir, names=None, options: ExportOptions | None = None
 
 
 def write_exports(project, outdir: Path, progress=None, options: ExportOptions | None = None) -> list[Path]:
-    """Every export into ``outdir`` (the shape of a ``gis.pipeline.OUTPUT_WRITERS`` writer)."""
-    return export_all(project, outdir, options=options, progress=progress)
+    """The exports ``options.files`` names (all by default) into ``outdir``."""
+    options = _options(options)
+    return export_all(project, outdir, names=list(options.files) or None, options=options, progress=progress)

@@ -12,6 +12,8 @@ LANGUAGES = ("zh", "en")
 PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # millimetres, portrait (width, height)
 ORIENTATIONS = ("landscape", "portrait")
 DPI_RANGE = (72, 600)
+#: the files an export can write, in the order they are written (``gis.export.exports.EXPORTS``)
+EXPORT_FILES = ("map.html", "map.png", "map.pdf", "report.pdf", "strategy.xlsx", "storeplan.gpkg")
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,8 @@ class ExportOptions:
     report becomes its pack, the workbook and GeoPackage keep its rows); ``None`` for the whole
     area. ``title``: empty for the project's name. ``date``: ISO date printed on maps and
     reports, empty for today. ``hex_metric``: the grid metric of the print map ("" = the first of
-    residents, workers, visitors… present).
+    residents, workers, visitors… present). ``files``: which of :data:`EXPORT_FILES` to write
+    (empty for all).
     """
 
     language: str = "zh"
@@ -33,6 +36,7 @@ class ExportOptions:
     title: str = ""
     date: str = ""
     hex_metric: str = ""
+    files: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.language not in LANGUAGES:
@@ -57,6 +61,11 @@ class ExportOptions:
             except ValueError:
                 raise ConfigError(f"export date must be an ISO date (YYYY-MM-DD), not {self.date!r}") from None
         object.__setattr__(self, "hex_metric", str(self.hex_metric or ""))
+        files = (self.files,) if isinstance(self.files, str) else tuple(str(f) for f in (self.files or ()))
+        unknown = [f for f in files if f not in EXPORT_FILES]
+        if unknown:
+            raise ConfigError(f"[export] files: unknown {', '.join(unknown)}; choose from {', '.join(EXPORT_FILES)}")
+        object.__setattr__(self, "files", tuple(f for f in EXPORT_FILES if f in files))
 
     @property
     def page_mm(self) -> tuple[float, float]:

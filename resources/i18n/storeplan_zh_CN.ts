@@ -112,6 +112,41 @@
 <context>
     <name>ExportDialog</name>
     <message>
+        <location filename="../../app/gui/export_dialog.py" line="1" />
+        <source>Interactive map (map.html, opens offline in any browser)</source>
+        <translation>交互地图（map.html，任何浏览器离线打开）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="1" />
+        <source>Print map as image (map.png)</source>
+        <translation>打印地图图片（map.png）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="1" />
+        <source>Print map as PDF (map.pdf)</source>
+        <translation>打印地图 PDF（map.pdf）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="1" />
+        <source>Executive report (report.pdf)</source>
+        <translation>管理层报告（report.pdf）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="1" />
+        <source>Strategy workbook (strategy.xlsx)</source>
+        <translation>策略工作簿（strategy.xlsx）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="1" />
+        <source>GIS layers for QGIS or ArcGIS (storeplan.gpkg)</source>
+        <translation>GIS 图层，供 QGIS 或 ArcGIS 使用（storeplan.gpkg）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/export_dialog.py" line="1" />
+        <source>Maps and reports</source>
+        <translation>地图与报告</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/export_dialog.py" line="36" />
         <location filename="../../app/gui/export_dialog.py" line="91" />
         <source>Export</source>
@@ -1061,6 +1096,16 @@
 </context>
 <context>
     <name>LayersPanel</name>
+    <message>
+        <location filename="../../app/gui/docks/layers.py" line="68" />
+        <source>Show every candidate site</source>
+        <translation>显示全部候选点位</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/docks/layers.py" line="69" />
+        <source>Off: only the chosen sites and their trade areas</source>
+        <translation>关闭时只显示选定点位及其商圈</translation>
+    </message>
     <message>
         <location filename="../../app/gui/docks/layers.py" line="26" />
         <source>Show and opacity</source>

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QVBoxLayout, QWidget
 
 from app.gui import labels
 from app.gui.areas.common import SyncedTable, missing_text, note_label
-from app.gui.map_spec import district_metrics
+from gis.maprender.project_map import district_metrics
 from app.gui.state import AppState
 
 

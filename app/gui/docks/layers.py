@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QSl
                                QWidget)
 
 from app.gui import labels
-from app.gui.map_spec import LAYER_IDS, default_hex_metric, district_metrics, hex_metrics, outlet_colors
+from gis.maprender.project_map import LAYER_IDS, default_hex_metric, district_metrics, hex_metrics, outlet_colors
 from app.gui.state import AppState
 
 RAMPS = ("YlOrRd", "Blues", "Greens", "Purples", "RdYlGn", "viridis", "magma")
@@ -64,6 +64,11 @@ class LayersPanel(QWidget):
         self.outlet_color = QComboBox(self)
         of.addRow(self.tr("Districts coloured by"), self.district_metric)
         of.addRow(self.tr("Outlets coloured by"), self.outlet_color)
+        self.candidates = QCheckBox(self.tr("Show every candidate site"), self)
+        self.candidates.setToolTip(self.tr("Off: only the chosen sites and their trade areas"))
+        self.candidates.setChecked(self.opts.candidates)
+        self.candidates.toggled.connect(self._style_changed)
+        of.addRow(self.candidates)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -127,4 +132,5 @@ class LayersPanel(QWidget):
         self.opts.ramp = self.ramp.currentData() or "YlOrRd"
         self.opts.district_metric = self.district_metric.currentData() or ""
         self.opts.outlet_color = self.outlet_color.currentData() or ""
+        self.opts.candidates = self.candidates.isChecked()
         self.map.schedule_refresh()

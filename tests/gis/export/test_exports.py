@@ -27,8 +27,8 @@ class CancelAt(CallbackProgress):
             self.cancel()
 
 
-def test_the_table_names_the_five_files():
-    assert list(EXPORTS) == ["map.png", "map.pdf", "report.pdf", "strategy.xlsx", "storeplan.gpkg"]
+def test_the_table_names_the_six_files():
+    assert list(EXPORTS) == ["map.html", "map.png", "map.pdf", "report.pdf", "strategy.xlsx", "storeplan.gpkg"]
     assert all(callable(f) for f in EXPORTS.values())
 
 
