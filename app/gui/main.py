@@ -78,7 +78,7 @@ def create_application(argv=None):
     """The QApplication with StorePlan's names, icon and fonts (call once)."""
     prepare_qt()
     from PySide6.QtCore import QCoreApplication, qInstallMessageHandler
-    from PySide6.QtGui import QFont, QIcon
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from app.gui.resources import icon_path

@@ -30,7 +30,7 @@ from app.gui.docks.inspector import InspectorPanel
 from app.gui.docks.layers import LayersPanel
 from app.gui.docks.parameters import ParametersPanel
 from app.gui.docks.tables import TablesPanel
-from app.gui.jobs import (SLOW_STAGES, StageRun, export_job, load_job, load_sample_job, run_stages_job,
+from app.gui.jobs import (SLOW_STAGES, StageRun, load_job, load_sample_job, run_stages_job,
                           sample_cache_path, sample_inputs_job, save_job)
 from app.gui.map_view import MapView
 from app.gui.resources import icon_path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from PySide6.QtWidgets import QComboBox, QFormLayout, QVBoxLayout, QWidget
 
 from app.gui import labels

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-import pandas as pd
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
