@@ -114,12 +114,15 @@ def stage_names() -> list[str]:
 
 
 def invalidate(project: Project, stage: str) -> None:
-    """Drop the results of ``stage`` and of every stage after it."""
-    names = stage_names()
-    if stage not in names:
+    """Drop the results of ``stage`` and of every stage reading them (see ``stages.dependents``)."""
+    from gis.stages import dependents
+
+    if stage not in stage_names():
         raise KeyError(stage)
-    for s in STAGES[names.index(stage):]:
-        project.drop_results(s.produces)
+    stale = set(dependents(stage))
+    for s in STAGES:
+        if s.name in stale:
+            project.drop_results(s.produces)
 
 
 def run_stages(project: Project, stages=None, progress: prog.Progress | None = None) -> Project:

@@ -34,6 +34,7 @@ class Stage:
     run: Callable[[Project, prog.Progress], None]
     produces: tuple[str, ...]
     needs: tuple[str, ...] = ()  # tables without which the stage is skipped, with a note
+    uses: tuple[str, ...] = ()   # results read when present (a change there makes this stage stale too)
 
 
 def _first(df: pd.DataFrame, columns) -> pd.DataFrame:
@@ -199,10 +200,23 @@ def field_plan(project: Project):
 
 STAGES: list[Stage] = [
     Stage("scoring", run_scoring, ("outlet_scores",), needs=("outlets",)),
-    Stage("insight", run_insight, ("district_ranking",), needs=("outlets",)),
+    Stage("insight", run_insight, ("district_ranking",), needs=("outlets",), uses=("outlet_scores",)),
     Stage("expansion", run_expansion, ("expansion_list",), needs=("outlet_scores",)),
     Stage("siting", run_siting, ("sites", "trade_areas", "cannibalization"), needs=("grid", "outlets")),
     Stage("strategy", run_strategy, ("outlet_strategy", "segments"), needs=("outlet_scores",)),
     Stage("routing", run_routing, ("routes", "rep_summary", "unscheduled", "territories", "field_plan"),
-          needs=("outlets", "reps")),
+          needs=("outlets", "reps"), uses=("outlet_scores", "outlet_strategy")),
 ]
+
+
+def dependents(name: str) -> list[str]:
+    """``name`` and every stage that reads what it produces, directly or through another stage, in
+    running order: what a change of ``name``'s parameters makes stale (a weight change re-scores
+    outlets and re-derives the expansion list, not the store sites)."""
+    stale = {name}
+    produced: set[str] = set()
+    for stage in STAGES:
+        if stage.name in stale or produced & (set(stage.needs) | set(stage.uses)):
+            stale.add(stage.name)
+            produced |= set(stage.produces)
+    return [s.name for s in STAGES if s.name in stale]

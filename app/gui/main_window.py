@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle("StorePlan")
             return
         name = self.state.path.name if self.state.path else p.name
-        self.setWindowTitle(f"{name}{' *' if self.state.modified else ''} — StorePlan")
+        self.setWindowTitle(f"{name}[*] — StorePlan")  # Qt shows "[*]" as "*" while modified
         self.setWindowModified(self.state.modified)
 
     def _update_actions(self) -> None:

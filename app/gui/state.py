@@ -67,9 +67,10 @@ def stage_names() -> list[str]:
 
 
 def downstream(stage: str) -> list[str]:
-    """``stage`` and every stage after it (what a change of its parameters invalidates)."""
-    names = stage_names()
-    return names[names.index(stage):] if stage in names else []
+    """``stage`` and every stage reading its results (what a change of its parameters invalidates)."""
+    from gis.stages import dependents
+
+    return dependents(stage) if stage in stage_names() else []
 
 
 def produced_by(stages) -> set[str]:

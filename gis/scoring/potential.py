@@ -21,7 +21,10 @@ the matching quantiles of the held-out log residuals.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,8 +230,42 @@ def fit_potential(features: pd.DataFrame, numeric, channel: pd.Series | None, sa
     Training rows are covered outlets with sales > 0. With fewer than ``params.min_train`` of
     them no model is fitted and the report says why (the score then works without potential).
     """
+    key = _fit_key(features, numeric, channel, sales, covered, params)
+    with _memo_lock:
+        if key is not None and _memo.get("key") == key:
+            log.info("potential model unchanged (same features, sales and parameters): fit reused")
+            return copy.deepcopy(_memo["result"])
     with threads(params):
-        return _fit_potential(features, numeric, channel, sales, covered, params, prog.ensure(progress))
+        result = _fit_potential(features, numeric, channel, sales, covered, params, prog.ensure(progress))
+    if key is not None:
+        with _memo_lock:
+            _memo.update(key=key, result=copy.deepcopy(result))
+    return result
+
+
+# The last fit, reused when nothing it depends on changed: a change of the score's weights or
+# tier cut-offs re-runs the scoring stage but cannot change the model (seconds saved per re-run).
+_memo: dict[str, Any] = {}
+_memo_lock = threading.Lock()
+
+
+def _fit_key(features, numeric, channel, sales, covered, params: ModelParams) -> tuple | None:
+    try:
+        cols = [c for c in numeric if c in features.columns]
+        parts = [pd.util.hash_pandas_object(features[cols], index=False).to_numpy() if cols else np.zeros(0),
+                 pd.util.hash_pandas_object(pd.Series(sales).reset_index(drop=True).astype(float),
+                                            index=False).to_numpy(),
+                 pd.util.hash_pandas_object(pd.Series(covered).reset_index(drop=True).astype("boolean"),
+                                            index=False).to_numpy()]
+        if channel is not None:
+            parts.append(pd.util.hash_pandas_object(pd.Series(channel).reset_index(drop=True).astype("string"),
+                                                    index=False).to_numpy())
+        digest = hashlib.blake2b(digest_size=16)
+        for part in parts:
+            digest.update(np.ascontiguousarray(part).tobytes())
+        return tuple(cols), digest.hexdigest(), repr(params)
+    except (TypeError, ValueError):  # unhashable extra columns: fit again
+        return None
 
 
 def _fit_potential(features, numeric, channel, sales, covered, params: ModelParams,

@@ -116,3 +116,23 @@ def test_bootstrap_predictions_are_out_of_bag_for_training_outlets():
     assert np.isfinite(boot[:, ~res.train]).all()           # prospects: every refit predicts them
     in_bag_share = np.isnan(boot[:, res.train]).mean()
     assert 0.55 < in_bag_share < 0.72                        # ≈ 1 − 1/e of a bootstrap sample
+
+
+def test_an_unchanged_fit_is_reused_and_a_changed_one_is_not(monkeypatch):
+    from gis.scoring import potential
+
+    feats, channel, sales, covered, _, _ = _data(seed=5)
+    fits = []
+    original = potential._fit_potential
+    monkeypatch.setattr(potential, "_fit_potential", lambda *a, **k: fits.append(1) or original(*a, **k))
+    first = fit_potential(feats, ["x1", "x2"], channel, sales, covered, FAST)
+    again = fit_potential(feats, ["x1", "x2"], channel, sales, covered, FAST)
+    assert len(fits) == 1                                   # same inputs: the last fit, not a new one
+    np.testing.assert_array_equal(first.potential, again.potential)
+    again.potential[:] = 0                                  # a copy: the caller cannot spoil the memo
+    assert fit_potential(feats, ["x1", "x2"], channel, sales, covered, FAST).potential.max() > 0
+    changed = sales.copy()
+    changed.iloc[np.flatnonzero(covered.to_numpy())[0]] *= 2
+    fit_potential(feats, ["x1", "x2"], channel, changed, covered, FAST)
+    fit_potential(feats, ["x1", "x2"], channel, changed, covered, ModelParams(bootstrap=0, max_iter=30))
+    assert len(fits) == 3                                   # new sales, then new parameters: fitted again
