@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
 
 from gis import errors
 
 log = logging.getLogger(__name__)
-
-
 
 
 def describe(exc: BaseException) -> str:
@@ -39,3 +39,29 @@ def describe(exc: BaseException) -> str:
 def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
     text = exc if isinstance(exc, str) else describe(exc)
     QMessageBox.warning(parent, title, text)
+
+
+def guide_path(language: str) -> Path | None:
+    """The bundled user guide in ``language`` (Chinese for zh*, else English), None if not installed."""
+    from app.gui.resources import resource_dir
+
+    name = "guide_zh.html" if str(language).startswith("zh") else "guide_en.html"
+    path = resource_dir() / "guide" / name
+    return path if path.is_file() else None
+
+
+class GuideDialog(QDialog):
+    """The user guide, read in the app: no browser and no network needed."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(QCoreApplication.translate("Guide", "StorePlan user guide"))
+        self.resize(820, 680)
+        self.browser = QTextBrowser(self)
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setSource(QUrl.fromLocalFile(str(path)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(buttons)

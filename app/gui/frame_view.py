@@ -15,6 +15,7 @@ from app.gui.frame_model import FrameModel
 log = logging.getLogger(__name__)
 
 RESIZE_SAMPLE_ROWS = 200
+MAX_COLUMN_WIDTH = 220
 
 
 class FrameView(QWidget):
@@ -58,17 +59,31 @@ class FrameView(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.name = "table"
         self._quiet = False
+        self._columns_fitted = True
 
     def set_frame(self, frame: pd.DataFrame | None, kind: str = "", id_column: str = "", name: str = "table") -> None:
         self.kind, self.id_column, self.name = kind, id_column, name
         self._quiet = True
         self.model.set_frame(frame)
         self._quiet = False
+        # measuring columns is most of the cost of showing a table: a hidden one (another tab)
+        # sizes its columns when it is first shown
+        self._columns_fitted = False
+        if self.isVisible():
+            self.fit_columns()
+        self._update_count()
+
+    def fit_columns(self) -> None:
+        self._columns_fitted = True
         self.view.resizeColumnsToContents()
         for i in range(self.model.columnCount()):
-            if self.view.columnWidth(i) > 220:
-                self.view.setColumnWidth(i, 220)
-        self._update_count()
+            if self.view.columnWidth(i) > MAX_COLUMN_WIDTH:
+                self.view.setColumnWidth(i, MAX_COLUMN_WIDTH)
+
+    def showEvent(self, event):  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self._columns_fitted:
+            self.fit_columns()
 
     def _update_count(self):
         total = len(self.model.frame)

@@ -631,13 +631,15 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def open_guide(self) -> None:
-        from app.gui.resources import resource_dir
+        """The user guide in the interface's language, in a window of its own (works offline)."""
+        from app.gui.dialogs import GuideDialog, guide_path
 
-        readme = resource_dir().parent / "README.md"
-        if readme.is_file():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(readme)))
-        else:
+        path = guide_path(self.language)
+        if path is None:
             self.show_status(self.tr("The user guide is not installed."), error=True)
+            return
+        self._guide = GuideDialog(path, self)
+        self._guide.show()
 
     def about(self) -> None:
         QMessageBox.about(self, self.tr("About StorePlan"),

@@ -2151,4 +2151,12 @@
         <translation>表格</translation>
     </message>
 </context>
+<context>
+    <name>Guide</name>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="1" />
+        <source>StorePlan user guide</source>
+        <translation>StorePlan 用户指南</translation>
+    </message>
+</context>
 </TS>

@@ -103,3 +103,14 @@ def test_window_layout_is_remembered(qtbot, tmp_path):
     assert not w2.docks["tables"].isVisible()
     w2._confirmed_close = True
     w2.close()
+
+
+def test_help_opens_the_user_guide_in_the_interface_language(qtbot, window_factory):
+    for language, heading in (("zh_CN", "用户指南"), ("en", "User guide")):
+        w = window_factory(language=language)
+        w.open_guide()
+        guide = w._guide
+        assert guide.isVisible()
+        text = guide.browser.toPlainText()
+        assert heading in text and "map.html" in text
+        guide.close()
