@@ -17,9 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "sample_data" / "sample.storeplan"
 
 
+#: parts of the core that draw or export results, or aggregate raw pings: they do not change the analysis
+NOT_ANALYSIS = ("maprender", "export", "aggregate")
+
+
 def sources(root: Path = ROOT) -> list[Path]:
     """The files the analysed sample depends on: the analysis code and the sample inputs."""
-    found = sorted((root / "gis").rglob("*.py"))
+    found = [p for p in sorted((root / "gis").rglob("*.py"))
+             if p.relative_to(root / "gis").parts[0] not in NOT_ANALYSIS]
     found += [p for p in sorted((root / "sample_data").iterdir())
               if p.is_file() and p.suffix in {".csv", ".parquet", ".geojson", ".toml"}]
     return found

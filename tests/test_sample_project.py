@@ -18,6 +18,7 @@ def test_stale_when_missing_or_older_than_code_or_inputs(tmp_path):
     _touch(tmp_path / "gis" / "scoring" / "model.py", 1000)
     _touch(tmp_path / "sample_data" / "outlets.csv", 1000)
     _touch(tmp_path / "sample_data" / "notes.txt", 5000)  # not an input: ignored
+    _touch(tmp_path / "gis" / "maprender" / "html.py", 5000)  # draws results, does not make them
     assert analysed.is_stale(target, tmp_path)            # missing
     _touch(target, 2000)
     assert not analysed.is_stale(target, tmp_path)
@@ -32,3 +33,4 @@ def test_sources_cover_the_core_and_the_inputs():
     names = {p.name for p in analysed.sources()}
     assert {"pipeline.py", "outlets.csv", "reps.csv", "demo.toml", "districts_gcj02.geojson"} <= names
     assert "sample.storeplan" not in names and "generate.py" not in names
+    assert not any("maprender" in p.parts or "export" in p.parts for p in analysed.sources())

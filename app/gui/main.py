@@ -143,9 +143,9 @@ def run_gui(args) -> int:
     return app.exec()
 
 
-def widget_painted(widget) -> bool:
+def widget_painted(widget, image=None) -> bool:
     """Whether ``widget`` shows more than one flat colour (a web view is blank until composited)."""
-    image = widget.grab().toImage()
+    image = widget.grab().toImage() if image is None else image
     if image.isNull() or image.width() < 2 or image.height() < 2:
         return False
     small = image.scaled(48, 48)
@@ -169,20 +169,23 @@ def _take_screenshot(app, window, out: Path, t0: float) -> int:
             print(f"error: the window was not ready after {elapsed:.0f} s", file=sys.stderr)
             grab(ok=False)
 
-    painted_since = {"t": None}
+    painted_since = {"t": None, "last": None}
 
     def wait_for_paint():
-        # the page reports "drawn" when its script is done; the frame reaches the widget later
-        if widget_painted(window.map_view):
+        # the page reports "drawn" when its script is done; the frame reaches the widget later,
+        # sometimes in parts: wait until the view shows content and stays the same for a moment
+        image = window.map_view.grab().toImage()
+        if widget_painted(window.map_view, image) and image == painted_since["last"]:
             grab()
             return
+        painted_since["last"] = image
         if painted_since["t"] is None:
             painted_since["t"] = time.perf_counter()
         if time.perf_counter() - painted_since["t"] > PAINT_TIMEOUT_S:
-            log.warning("screenshot: the map view was still blank after %.0f s", PAINT_TIMEOUT_S)
+            log.warning("screenshot: the map view was still blank or changing after %.0f s", PAINT_TIMEOUT_S)
             grab()
             return
-        QTimer.singleShot(250, wait_for_paint)
+        QTimer.singleShot(400, wait_for_paint)
 
     def grab(ok: bool = True):
         out.parent.mkdir(parents=True, exist_ok=True)

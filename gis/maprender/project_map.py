@@ -46,6 +46,7 @@ class MapOptions:
     classes: int = 5
     ramp: str = "YlOrRd"
     candidates: bool = False        # every candidate site, not only the chosen ones (thousands of marks)
+    expansion_top: int | None = 20  # the expansion list's first N per district (None: all of it)
     route_rep: str = ""             # routes shown: "" = every rep (applied in the page, no re-render)
     route_day: int | None = None    # None = every day (1-based otherwise)
 
@@ -165,8 +166,13 @@ def build_spec(project, options: MapOptions | None = None, language: str = "zh",
         if not {"lat", "lon"} <= set(expansion.columns) and project.inputs.get("outlets") is not None:
             expansion = expansion.merge(project.inputs["outlets"][["outlet_id", "lat", "lon"]], on="outlet_id",
                                         how="left")
+        if options.expansion_top and "rank" in expansion.columns:
+            expansion = expansion.loc[pd.to_numeric(expansion["rank"], errors="coerce") <= options.expansion_top]
         if {"lat", "lon"} <= set(expansion.columns):
-            layers.append(ExpansionLayer(expansion, id="expansion", title=TITLES["expansion"][i],
+            name = TITLES["expansion"][i]
+            if options.expansion_top:
+                name += (f" · 前 {options.expansion_top}" if lang == "zh" else f" · top {options.expansion_top}")
+            layers.append(ExpansionLayer(expansion, id="expansion", title=name,
                                          visible=lo["expansion"].visible))
     sites = project.results.get("sites")
     if sites is not None and {"site_id", "lat", "lon", "chosen"} <= set(sites.columns):

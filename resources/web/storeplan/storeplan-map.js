@@ -1089,6 +1089,12 @@
       if (data.source || data.date) { new SourceNote().addTo(map); }
       if (data.controls.legend) {
         sp.legend = new Legend().addTo(map);
+        // the legend sits over the map's right edge: fit the data into the part it leaves free
+        var legendWidth = sp.legend._box ? sp.legend._box.offsetWidth : 0;
+        if (data.bounds && legendWidth > 0 && legendWidth < map.getSize().x / 2) {
+          map.fitBounds(data.bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [legendWidth + 24, 24],
+                                       animate: false });
+        }
         map.on('overlayadd overlayremove layeradd layerremove', function () {
           if (sp._legendTimer) { clearTimeout(sp._legendTimer); }
           sp._legendTimer = setTimeout(function () { sp.legend.update(); }, 0);
