@@ -13,6 +13,7 @@ from app.gui import labels
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+CODED_COLUMNS = frozenset({"channel", "channel_predicted"})  # codes shown by their names (超市, Supermarket)
 TIME_COLUMNS = frozenset({"open_time", "close_time", "shift_start", "shift_end", "break_start", "break_end",
                           "arrival", "start", "departure", "leave", "back"})
 
@@ -78,7 +79,11 @@ class FrameModel(QAbstractTableModel):
         self.beginResetModel()
         frame = pd.DataFrame() if frame is None else frame
         self._frame = frame
-        self._columns = [c for c in frame.columns if c != "geometry"]
+        columns = [c for c in frame.columns if c != "geometry"]
+        if "name" in columns[1:]:  # a row's name right after its id: what people read first
+            columns.remove("name")
+            columns.insert(1, "name")
+        self._columns = columns
         self._clock: dict[str, float] = {}  # time-of-day column -> divisor to minutes
         for c in self._columns:
             if c in TIME_COLUMNS and pd.api.types.is_numeric_dtype(frame[c]) and len(frame):
@@ -124,9 +129,12 @@ class FrameModel(QAbstractTableModel):
             value = self._values[index.column()][self._order[index.row()]]
             if role == RAW_ROLE:
                 return value
-            divisor = self._clock.get(self._columns[index.column()])
+            column = self._columns[index.column()]
+            divisor = self._clock.get(column)
             if divisor and isinstance(value, (float, np.floating, int, np.integer)):
                 return format_clock(float(value) / divisor)
+            if column in CODED_COLUMNS and isinstance(value, str):
+                return labels.channel(value)
             return format_value(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if self._right[index.column()]:
@@ -170,6 +178,8 @@ class FrameModel(QAbstractTableModel):
             needle = self._filter.lower()
             for col in self._columns:
                 s = self._frame[col]
+                if col in CODED_COLUMNS:  # search what is shown: 超市 finds "supermarket"
+                    s = s.astype("string").map(lambda v: labels.channel(v) if isinstance(v, str) else v)
                 text_values = s.astype("string").str.lower()
                 mask |= text_values.str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
             self._order = np.flatnonzero(mask)

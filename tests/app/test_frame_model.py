@@ -48,3 +48,16 @@ def test_view_rows_map_back_to_frame_rows(qapp):
     assert m.row_position(0) == 3
     assert m.view_row_of("outlet_id", "a") == 3
     assert m.visible_frame([0, 1])["outlet_id"].tolist() == ["d", "c"]
+
+
+def test_channel_codes_show_and_search_by_their_names(qapp):
+    from app.gui.frame_model import FrameModel
+    from app.gui.labels import channel
+
+    frame = pd.DataFrame({"outlet_id": ["a", "b"], "channel": ["supermarket", "convenience"], "name": ["甲", "乙"]})
+    model = FrameModel(frame)
+    assert [model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) for i in range(3)] == [
+        "outlet_id", "name", "channel"]                       # the name right after the id
+    assert model.data(model.index(0, 2)) == channel("supermarket")
+    model.set_filter(channel("convenience"))
+    assert model.rowCount() == 1 and model.data(model.index(0, 0)) == "b"
