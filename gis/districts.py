@@ -7,7 +7,9 @@ with the smallest ``district_id`` (string order), so the answer never depends on
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,6 +156,37 @@ def cells_for_districts(districts, resolution: int = hexgrid.DEFAULT_RESOLUTION,
 
     resolution = hexgrid.validate_resolution(resolution)
     ids, geoms = _district_arrays(districts)
+    key = _polygons_key(ids, geoms, resolution, include_edge)
+    with _cover_lock:
+        if key in _covers:
+            return _covers[key].copy()
+    cover = _cells_for_districts(districts, ids, geoms, resolution, include_edge)
+    with _cover_lock:
+        if len(_covers) >= 4:
+            _covers.pop(next(iter(_covers)))
+        _covers[key] = cover.copy()
+    return cover
+
+
+# Covering polygons with cells takes seconds for a city and the districts rarely change between
+# runs (each re-run of the insight stage asks again): the last few covers are kept.
+_covers: dict[tuple, pd.Series] = {}
+_cover_lock = threading.Lock()
+
+
+def _polygons_key(ids, geoms, resolution: int, include_edge: bool) -> tuple:
+    import shapely
+
+    digest = hashlib.blake2b(digest_size=16)
+    for i, g in zip(ids, geoms):
+        digest.update(str(i).encode("utf-8") + b"\0")
+        digest.update(b"" if g is None else shapely.to_wkb(g))
+    return digest.hexdigest(), resolution, include_edge
+
+
+def _cells_for_districts(districts, ids, geoms, resolution: int, include_edge: bool) -> pd.Series:
+    import shapely
+
     mode = "overlap" if include_edge else "center"
     found = [hexgrid.polygon_to_cells(g, resolution, contain=mode) for g in geoms]
     if include_edge:

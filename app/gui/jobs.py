@@ -127,10 +127,10 @@ def export_job(progress, project: Project, outdir: Path, outputs: list[str] | No
 
 
 def warm_up(progress) -> None:
-    """Import the map engine and its classifiers ahead of the first map (several seconds)."""
+    """Import the map engine, its classifiers and the models ahead of first use (several seconds)."""
     import importlib
 
-    for name in ("gis.maprender", "mapclassify", "gis.pipeline"):
+    for name in ("gis.maprender", "mapclassify", "gis.pipeline", "sklearn.ensemble"):
         try:
             importlib.import_module(name)
         except ImportError:

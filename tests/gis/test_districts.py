@@ -113,3 +113,22 @@ def test_cells_for_districts_covers_squares_without_double_assignment(two_square
     assert union.contains(shapely.box(121.4, 31.1, 121.6, 31.2).buffer(-1e-6))
     strict = districts.cells_for_districts(two_squares, 8, include_edge=False)
     assert set(strict.index) < set(cover.index)
+
+
+def test_a_cover_is_computed_once_per_set_of_polygons(two_squares, monkeypatch):
+    calls = []
+    original = hexgrid.polygon_to_cells
+    monkeypatch.setattr(hexgrid, "polygon_to_cells", lambda *a, **k: calls.append(1) or original(*a, **k))
+    districts._covers.clear()
+    first = districts.cells_for_districts(two_squares, 8)
+    n = len(calls)
+    again = districts.cells_for_districts(two_squares, 8)
+    assert len(calls) == n and n > 0                      # the same polygons: not covered again
+    pd.testing.assert_series_equal(first, again)
+    again.iloc[0] = "changed"                              # a copy: the kept cover is not spoilt
+    assert districts.cells_for_districts(two_squares, 8).iloc[0] == first.iloc[0]
+    moved = two_squares.copy()
+    moved["geometry"] = moved.geometry.translate(0.001, 0)
+    districts.cells_for_districts(moved, 8)
+    districts.cells_for_districts(two_squares, 9)
+    assert len(calls) == 3 * n                             # other polygons, other resolution: covered anew
