@@ -168,8 +168,8 @@ HIDDEN_IMPORTS: tuple[str, ...] = (
 HOOKS_CONFIG: dict = {"matplotlib": {"backends": ["Agg", "pdf", "svg"]}}
 
 #: Files and folders of the repository that go into the bundle, relative to its contents folder
-#: (``sys._MEIPASS``): gis/resources.py and gis/datasets.py look for them there. README.md sits
-#: beside ``resources/`` so Help → User guide finds it.
+#: (``sys._MEIPASS``): gis/resources.py and gis/datasets.py look for them there (the user guide is
+#: under ``resources/guide``); README.md sits beside ``resources/``.
 APP_FOLDERS = ("resources", "sample_data")
 APP_FILES = ("README.md",)
 _SKIPPED_APP_FILES = re.compile(r"(^|/)(__pycache__/|\.)|\.(pyc|py|ts)$")

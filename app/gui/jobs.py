@@ -127,10 +127,22 @@ def export_job(progress, project: Project, outdir: Path, outputs: list[str] | No
 
 
 def warm_up(progress) -> None:
-    """Import the map engine, its classifiers and the models ahead of first use (several seconds)."""
+    """Import the map engine and its classifiers ahead of the first map (several seconds)."""
     import importlib
 
-    for name in ("gis.maprender", "mapclassify", "gis.pipeline", "sklearn.ensemble"):
+    for name in ("gis.maprender.export", "mapclassify", "gis.pipeline"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
+def warm_up_models(progress) -> None:
+    """Import the learning library once the window is up, so the first re-score does not wait for it
+    (not at start: it would slow the first map down)."""
+    import importlib
+
+    for name in ("sklearn.ensemble", "sklearn.cluster"):
         try:
             importlib.import_module(name)
         except ImportError:

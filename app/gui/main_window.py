@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
 
         self._warm = Worker(warm_up)
         self.pool.start(self._warm)
+        self._models_warmed = False
         self._closing = False
         self._confirmed_close = False
         self.last_error = ""
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         ev.subscribe("status", self.show_status)
         ev.subscribe("selection", self._on_selection)
         self.map_view.render_failed.connect(lambda text: self.show_status(text, error=True))
+        self.map_view.ready_changed.connect(self._warm_up_models)
         self.resize(1440, 900)
         if restore_layout:
             self._restore_layout()
@@ -338,6 +340,15 @@ class MainWindow(QMainWindow):
                 slot.cancel()
                 self.show_status(self.tr("Cancelled."))
                 return
+
+    def _warm_up_models(self, ready: bool) -> None:
+        if ready and not self._models_warmed:
+            from app.gui.jobs import warm_up_models
+            from app.gui.workers import Worker
+
+            self._models_warmed = True
+            self._warm_models = Worker(warm_up_models)
+            self.pool.start(self._warm_models)
 
     def is_idle(self) -> bool:
         """Nothing running, a project shown and the map drawn (for screenshots and tests)."""

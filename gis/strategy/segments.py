@@ -16,8 +16,11 @@ city 24 %"). The user can rename any segment by its key (``segment_names``).
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import logging
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,9 +176,33 @@ def segment_outlets(features: pd.DataFrame, params: StrategyParams | None = None
     import sklearn.cluster  # noqa: F401  (loaded first: the limit below applies to loaded libraries only)
     from threadpoolctl import threadpool_limits
 
+    params = params or StrategyParams()
+    key = _segment_key(features, params)
+    with _memo_lock:
+        if key is not None and _memo.get("key") == key:
+            return copy.deepcopy(_memo["result"])
     # one thread: k-means on a few thousand rows is faster without OpenMP start-up and contention
     with threadpool_limits(limits=1):
-        return _segment(features, params or StrategyParams())
+        result = _segment(features, params)
+    if key is not None:
+        with _memo_lock:
+            _memo.update(key=key, result=copy.deepcopy(result))
+    return result
+
+
+# The last segmentation, reused while the surroundings and parameters are the same: a change of the
+# score's weights re-runs the strategy stage but cannot move an outlet to another segment.
+_memo: dict = {}
+_memo_lock = threading.Lock()
+
+
+def _segment_key(features: pd.DataFrame, params: StrategyParams) -> tuple | None:
+    try:
+        hashed = pd.util.hash_pandas_object(features, index=True).to_numpy()
+    except (TypeError, ValueError):
+        return None
+    return tuple(map(str, features.columns)), hashlib.blake2b(hashed.tobytes(), digest_size=16).hexdigest(), \
+        repr(params)
 
 
 def _segment(features: pd.DataFrame, params: StrategyParams) -> Segmentation:

@@ -146,3 +146,21 @@ def test_monthly_sales_from_quantity_and_price():
     x = per[(per["outlet_id"] == "O1") & (per["product"] == "X")].iloc[0]
     assert unit == "money" and label == "month"
     assert x["monthly"] == pytest.approx(1200.0)           # 120 units × ¥10 in each of two months
+
+
+def test_the_same_surroundings_are_not_clustered_twice(monkeypatch):
+    from gis.strategy import segments
+
+    features, _ = synthetic_city({"cbd": 30, "home": 50}, seed=4)
+    runs = []
+    original = segments._segment
+    monkeypatch.setattr(segments, "_segment", lambda *a: runs.append(1) or original(*a))
+    first = segment_outlets(features, StrategyParams(seed=2))
+    again = segment_outlets(features, StrategyParams(seed=2))
+    assert len(runs) == 1
+    pd.testing.assert_series_equal(first.key, again.key)
+    segment_outlets(features, StrategyParams(seed=2, n_segments=3))   # other parameters
+    changed = features.copy()
+    changed.iloc[0, 0] += 1.0
+    segment_outlets(changed, StrategyParams(seed=2))                    # other surroundings
+    assert len(runs) == 3
