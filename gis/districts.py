@@ -152,8 +152,6 @@ def cells_for_districts(districts, resolution: int = hexgrid.DEFAULT_RESOLUTION,
     city limit) go to the district holding the largest part of them, so every district area is
     covered; a district too small to hold any cell centre gets the cell containing a point of it.
     """
-    import shapely
-
     resolution = hexgrid.validate_resolution(resolution)
     ids, geoms = _district_arrays(districts)
     key = _polygons_key(ids, geoms, resolution, include_edge)
