@@ -180,28 +180,26 @@ def header(column: str, lang: str = "zh") -> str:
 
 def channel(code, lang: str = "zh") -> str:
     """A channel's display name ("supermarket" → "超市"); unknown codes unchanged, missing → ""."""
-    if code is None or (isinstance(code, float) and code != code):
+    if is_missing(code):
         return ""
-    try:
-        import pandas as pd
-
-        if pd.isna(code):
-            return ""
-    except (TypeError, ValueError):
-        pass
     return CHANNEL_LABELS[lang].get(str(code), str(code))
 
 
-def yes_no(value, lang: str = "zh") -> str:
+def is_missing(value) -> bool:
+    """None, NaN, pd.NA or NaT (False for anything pandas cannot judge, such as a list)."""
     if value is None:
-        return ""
+        return True
     try:
         import pandas as pd
 
-        if pd.isna(value):
-            return ""
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
-        pass
+        return False
+
+
+def yes_no(value, lang: str = "zh") -> str:
+    if is_missing(value):
+        return ""
     return ("是" if value else "否") if lang == "zh" else ("Yes" if value else "No")
 
 

@@ -105,14 +105,7 @@ def _styles(font: str, lang: str) -> dict:
 
 
 def _esc(value) -> str:
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return escape(str(value))
+    return "" if labels.is_missing(value) else escape(str(value))
 
 
 def _heading(ctx: _Ctx, text: str, level: int = 0, section: str | None = None):
