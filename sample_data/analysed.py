@@ -13,8 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+from gis.datasets import FILES
+
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "sample_data" / "sample.storeplan"
+TARGET = ROOT / "sample_data" / FILES["sample_project"]
 
 
 #: parts of the core that draw or export results, or aggregate raw pings: they do not change the analysis

@@ -126,24 +126,22 @@ def export_job(progress, project: Project, outdir: Path, outputs: list[str] | No
     return written
 
 
-def warm_up(progress) -> None:
-    """Import the map engine and its classifiers ahead of the first map (several seconds)."""
+def _import_quietly(names) -> None:
     import importlib
 
-    for name in ("gis.maprender.export", "mapclassify", "gis.pipeline"):
+    for name in names:
         try:
             importlib.import_module(name)
         except ImportError:
             pass
+
+
+def warm_up(progress) -> None:
+    """Import the map engine and its classifiers ahead of the first map (several seconds)."""
+    _import_quietly(("gis.maprender.export", "mapclassify", "gis.pipeline"))
 
 
 def warm_up_models(progress) -> None:
     """Import the learning library once the window is up, so the first re-score does not wait for it
     (not at start: it would slow the first map down)."""
-    import importlib
-
-    for name in ("sklearn.ensemble", "sklearn.cluster"):
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
+    _import_quietly(("sklearn.ensemble", "sklearn.cluster"))

@@ -143,9 +143,8 @@ def run_gui(args) -> int:
     return app.exec()
 
 
-def widget_painted(widget, image=None) -> bool:
-    """Whether ``widget`` shows more than one flat colour (a web view is blank until composited)."""
-    image = widget.grab().toImage() if image is None else image
+def shows_content(image) -> bool:
+    """Whether a widget's grabbed image has more than one flat colour (a web view is blank until composited)."""
     if image.isNull() or image.width() < 2 or image.height() < 2:
         return False
     small = image.scaled(48, 48)
@@ -175,7 +174,7 @@ def _take_screenshot(app, window, out: Path, t0: float) -> int:
         # the page reports "drawn" when its script is done; the frame reaches the widget later,
         # sometimes in parts: wait until the view shows content and stays the same for a moment
         image = window.map_view.grab().toImage()
-        if widget_painted(window.map_view, image) and image == painted_since["last"]:
+        if shows_content(image) and image == painted_since["last"]:
             grab()
             return
         painted_since["last"] = image

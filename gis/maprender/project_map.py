@@ -67,26 +67,10 @@ def default_hex_metric(project) -> str:
 
 
 def district_frame(project) -> pd.DataFrame | None:
-    """District polygons with the ranking's numeric columns joined on id or name."""
-    districts = project.inputs.get("districts")
-    if districts is None:
-        return None
-    ranking = project.results.get("district_ranking")
-    if ranking is None:
-        return districts
-    key = next((k for k in ("district_id", "district") if k in ranking.columns), None)
-    if key is None:
-        return districts
-    numeric = [c for c in ranking.columns if c != key and pd.api.types.is_numeric_dtype(ranking[c])
-               and c not in districts.columns]
-    right = ranking[[key, *numeric]].drop_duplicates(key).copy()
-    right[key] = right[key].astype(str)
-    left = districts.copy()
-    left["_id"] = left["district_id"].astype(str)
-    left["_name"] = left["name"].astype(str)
-    joined_on = "_id" if left["_id"].isin(right[key]).any() else "_name"
-    out = left.merge(right, how="left", left_on=joined_on, right_on=key, suffixes=("", "_rank"))
-    return out.drop(columns=["_id", "_name"] + ([key] if key not in districts.columns else []))
+    """District polygons with the ranking's columns joined (the exports' own join)."""
+    from gis.export.frames import district_frame as joined
+
+    return joined(project)
 
 
 def district_metrics(project) -> list[str]:
