@@ -27,9 +27,13 @@ FILES: dict[str, str] = {
     "sales_lines": "sales_lines.parquet",
     "outlet_truth": "truth/outlet_truth.csv",
     "demo_config": "demo.toml",
-    "sample_project": "sample.storeplan",  # analysed; built by ``python -m sample_data.analysed``
+    "sample_project": "sample.storeplan",
     "readme": "README.md",
 }
+
+#: datasets made from the others rather than kept in the repository -> the command that makes them
+#: (the installer and ``make start`` run it; the bundle always holds the result)
+DERIVED: dict[str, str] = {"sample_project": "python -m sample_data.analysed"}
 
 
 def sample_dir() -> Path:
@@ -59,10 +63,10 @@ def get_path(name: str) -> Path:
         key = by_file[key]
     path = sample_dir() / FILES[key]
     if not path.is_file():
+        command = DERIVED.get(key, "python -m sample_data.generate")
         raise FileNotFoundError(
             f"sample dataset {key!r} is missing: {path} does not exist. In a source checkout, "
-            "regenerate the sample city with `python -m sample_data.generate`; in the installed "
-            "application, reinstall it."
+            f"make it with `{command}`; in the installed application, reinstall it."
         )
     return path
 
@@ -72,4 +76,4 @@ def sample_config() -> Path:
     return get_path("demo_config")
 
 
-__all__ = ["FILES", "get_path", "names", "sample_config", "sample_dir"]
+__all__ = ["DERIVED", "FILES", "get_path", "names", "sample_config", "sample_dir"]
