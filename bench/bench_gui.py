@@ -18,10 +18,9 @@ def main() -> int:
     from app.gui.main_window import MainWindow
 
     app = create_application()
-    w = MainWindow(restore_layout=False)
+    w = MainWindow(restore_layout=False, start="sample")  # as `storeplan` starts
     w.resize(1440, 900)
     w.show()
-    w.open_sample()
 
     def wait(cond, timeout=900.0):
         end = time.perf_counter() + timeout
@@ -30,8 +29,11 @@ def main() -> int:
             time.sleep(0.01)
         return cond()
 
-    wait(lambda: w.state.project is not None and w.is_idle())
-    print(f"cold start to a usable window (sample project): {time.perf_counter() - t0:.1f} s (target 5 s)")
+    wait(lambda: w.state.project is not None)
+    print(f"cold start to the window with the sample project open: {time.perf_counter() - t0:.1f} s")
+    wait(lambda: w.map_view.ready and w.is_idle())
+    print(f"cold start to a usable window (sample project, map drawn): {time.perf_counter() - t0:.1f} s "
+          f"(target 5 s)")
     form = w.parameters_panel.forms["scoring"]
     preset = "convenience"
     t1 = time.perf_counter()

@@ -68,6 +68,35 @@ def load_sample_job(progress) -> tuple[Project, Path | None]:
 
 
 @dataclass
+class Opened:
+    """A project opened in the background, with its first map page already written."""
+
+    project: Project | None        # None: no analysed sample yet (see :func:`load_sample_job`)
+    source: Path | None = None     # the file it was read from
+    page: Path | None = None       # its map page, drawn with the options it was asked for
+    sample: bool = False           # the sample city (not a file of the user's)
+
+
+def open_job(progress, path: Path | None, page_request: tuple | None = None) -> Opened:
+    """The project at ``path`` (the analysed sample when None) and, given the map view's
+    :meth:`~app.gui.map_view.MapView.page_request`, its map page: written here, while the window
+    is still filling its panels, rather than after."""
+    if path is None:
+        project, source = load_sample_job(progress)
+    else:
+        project, source = load_job(progress, path), Path(path)
+    page = None
+    if project is not None and page_request is not None:
+        from app.gui.map_view import render_page
+
+        try:
+            page = render_page(progress, project, *page_request)
+        except Exception as exc:  # noqa: BLE001 - the view draws it again, and reports what fails
+            log.warning("map page not prepared with the project: %s", exc)
+    return Opened(project, source, page, sample=path is None)
+
+
+@dataclass
 class StageRun:
     """What a stage run produced, to merge into the live project."""
 
@@ -137,11 +166,7 @@ def _import_quietly(names) -> None:
 
 
 def warm_up(progress) -> None:
-    """Import the map engine and its classifiers ahead of the first map (several seconds)."""
-    _import_quietly(("gis.maprender.export", "mapclassify", "gis.pipeline"))
-
-
-def warm_up_models(progress) -> None:
-    """Import the learning library once the window is up, so the first re-score does not wait for it
-    (not at start: it would slow the first map down)."""
-    _import_quietly(("sklearn.ensemble", "sklearn.cluster"))
+    """Import what the analysis and the map classifiers need, once the first map is up: the first
+    re-score or re-classification then does not wait for scikit-learn (not before: it would slow the
+    first map down)."""
+    _import_quietly(("gis.maprender.export", "gis.pipeline", "mapclassify", "sklearn.ensemble", "sklearn.cluster"))

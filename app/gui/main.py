@@ -104,6 +104,7 @@ def run_gui(args) -> int:
     size = parse_size(getattr(args, "size", None) or "1440x900")
     app = create_application()
     _install_excepthook()
+    from app.gui.autosave import find_recoverable
     from app.gui.i18n import install_translator
     from app.gui.main_window import MainWindow
     from app.gui.settings import Settings
@@ -111,16 +112,19 @@ def run_gui(args) -> int:
     settings = Settings.load()
     language = install_translator(getattr(args, "lang", None) or settings.get("language") or None)
     screenshot = getattr(args, "screenshot", None)
-    window = MainWindow(settings=settings, language=language, restore_layout=screenshot is None)
+    project = getattr(args, "project", None)
+    wanted = Path(project) if project is not None else "sample"
+    # Unsaved work from a crash is offered first; otherwise the project opens while the window builds.
+    recover = screenshot is None and bool(find_recoverable())
+    window = MainWindow(settings=settings, language=language, restore_layout=screenshot is None,
+                        start=None if recover else wanted)
     if screenshot is not None:
         window.resize(*size)
     window.show()
     log.info("StorePlan %s started (language %s)", __version__, language)
     t0 = time.perf_counter()
 
-    project = getattr(args, "project", None)
-    restored = False if screenshot is not None else window.offer_recovery()
-    if not restored:
+    if recover and not window.offer_recovery():
         if project is not None:
             window.open_project(Path(project), ask=False)
         else:

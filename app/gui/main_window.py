@@ -30,8 +30,8 @@ from app.gui.docks.inspector import InspectorPanel
 from app.gui.docks.layers import LayersPanel
 from app.gui.docks.parameters import ParametersPanel
 from app.gui.docks.tables import TablesPanel
-from app.gui.jobs import (SLOW_STAGES, StageRun, load_job, load_sample_job, run_stages_job,
-                          sample_cache_path, sample_inputs_job, save_job)
+from app.gui.jobs import (SLOW_STAGES, Opened, StageRun, open_job, run_stages_job, sample_cache_path,
+                          sample_inputs_job, save_job)
 from app.gui.map_view import MapView
 from app.gui.resources import icon_path
 from app.gui.settings import Settings
@@ -54,7 +54,8 @@ def layout_settings() -> QSettings:
 
 class MainWindow(QMainWindow):
     def __init__(self, state: AppState | None = None, settings: Settings | None = None, language: str = "en",
-                 restore_layout: bool = True):
+                 restore_layout: bool = True, start: str | Path | None = None):
+        """``start``: a project file, or ``"sample"``, to open while the window is being built."""
         super().__init__()
         self.state = state or AppState()
         self.settings = settings or Settings.load()
@@ -66,11 +67,6 @@ class MainWindow(QMainWindow):
         self.analysis_slot = TaskSlot(self.pool, self, name="analysis")
         self.save_slot = TaskSlot(self.pool, self, name="save")
         self.export_slot = TaskSlot(self.pool, self, name="export")
-        from app.gui.jobs import warm_up
-        from app.gui.workers import Worker
-
-        self._warm = Worker(warm_up)
-        self.pool.start(self._warm)
         self._models_warmed = False
         self._closing = False
         self._confirmed_close = False
@@ -82,6 +78,8 @@ class MainWindow(QMainWindow):
 
         # centre: map | work areas
         self.map_view = MapView(self.state, self.pool, self, language=language)
+        if start is not None:  # the project loads (and its map is drawn) while the panels are built
+            self._start_open(None if start == "sample" else Path(start))
         self.areas = QTabWidget(self)
         self.districts_area = DistrictsArea(self.state, self.map_view, self)
         self.outlets_area = OutletsArea(self.state, self)
@@ -149,6 +147,9 @@ class MainWindow(QMainWindow):
             self._restore_layout()
         self._update_title()
         self._update_actions()
+        if start is not None:
+            self.show_status(self.tr("Opening the sample city…") if start == "sample"
+                             else self.tr("Opening %1…").replace("%1", Path(start).name))
 
     # building -------------------------------------------------------------------------------
     def _add_dock(self, key: str, title: str, widget: QWidget, area) -> None:
@@ -343,12 +344,12 @@ class MainWindow(QMainWindow):
 
     def _warm_up_models(self, ready: bool) -> None:
         if ready and not self._models_warmed:
-            from app.gui.jobs import warm_up_models
+            from app.gui.jobs import warm_up
             from app.gui.workers import Worker
 
             self._models_warmed = True
-            self._warm_models = Worker(warm_up_models)
-            self.pool.start(self._warm_models)
+            self._warm = Worker(warm_up)
+            self.pool.start(self._warm)
 
     def is_idle(self) -> bool:
         """Nothing running, a project shown and the map drawn (for screenshots and tests)."""
@@ -431,41 +432,43 @@ class MainWindow(QMainWindow):
         if ask and not self.maybe_save():
             return
         path = Path(path)
-        self.analysis_slot.cancel()
         self.show_status(self.tr("Opening %1…").replace("%1", path.name))
-        self.project_slot.start(load_job, path, on_result=lambda p: self._opened(p, path),
-                                on_error=lambda exc: self._task_failed(self.tr("The project could not be opened"),
-                                                                       exc))
-
-    def _opened(self, project: Project, path: Path | None, modified: bool = False) -> None:
-        self.state.set_project(project, path, modified=modified)
-        if path is not None:
-            self.settings.add_recent(path)
-            self.settings.save()
-            self.show_status(self.tr("Opened %1.").replace("%1", str(path)))
+        self._start_open(path)
 
     def open_sample(self) -> None:
         """The analysed sample project: from the kept copy if there is one, else built in the background."""
         if self.state.project is not None and not self.maybe_save():
             return
-        self.analysis_slot.cancel()
         self.show_status(self.tr("Opening the sample city…"))
-        self.project_slot.start(load_sample_job, on_result=self._sample_loaded,
-                                on_error=lambda exc: self._task_failed(self.tr("The sample city could not be opened"),
-                                                                       exc))
+        self._start_open(None)
 
-    def _sample_loaded(self, found) -> None:
-        project, source = found
-        if project is None:
+    def _start_open(self, path: Path | None) -> None:
+        """Open ``path`` (the sample city when None) in the background, its map drawn with it."""
+        self.analysis_slot.cancel()
+        if path is None:
+            failed = self.tr("The sample city could not be opened")
+        else:
+            failed = self.tr("The project could not be opened")
+        self.project_slot.start(open_job, path, self.map_view.page_request(), on_result=self._opened,
+                                on_error=lambda exc: self._task_failed(failed, exc))
+
+    def _opened(self, opened: Opened) -> None:
+        if opened.project is None:  # no analysed sample kept yet: analyse it now
             self.show_status(self.tr("Preparing the sample city (the first start takes a while)…"))
             self.project_slot.start(sample_inputs_job, on_result=self._sample_inputs_ready,
                                     on_error=lambda exc: self._task_failed(
                                         self.tr("The sample city could not be opened"), exc))
             return
-        self.state.set_project(project, None)
-        self.show_status(self.tr("Sample city opened."))
-        if self.state.missing_stages():
-            self.run_analysis(self.state.missing_stages(), cache=sample_cache_path())
+        self.map_view.adopt_page(opened.project, opened.page)
+        self.state.set_project(opened.project, None if opened.sample else opened.source)
+        if opened.sample:
+            self.show_status(self.tr("Sample city opened."))
+            if self.state.missing_stages():
+                self.run_analysis(self.state.missing_stages(), cache=sample_cache_path())
+        else:
+            self.settings.add_recent(opened.source)
+            self.settings.save()
+            self.show_status(self.tr("Opened %1.").replace("%1", str(opened.source)))
 
     def _sample_inputs_ready(self, project: Project) -> None:
         self.state.set_project(project, None)

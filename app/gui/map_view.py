@@ -14,6 +14,7 @@ import logging
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
@@ -96,6 +97,8 @@ class MapView(QWebEngineView):
         self.slot = TaskSlot(pool, self, name="map")
         self._folder = Path(tempfile.mkdtemp(prefix="storeplan-map-"))
         self._serial = 0
+        self._adopted = None  # the project whose page came with it (see adopt_page)
+        self._requested = None
         self._ready = False
         self._expect = "message"
         self._load_started = 0.0
@@ -110,7 +113,7 @@ class MapView(QWebEngineView):
         self.loadFinished.connect(self._on_load_finished)
         self.bridge.selected.connect(lambda kind, ident: state.select(kind, ident, origin="map"))
         state.events.subscribe("selection", self._on_selection)
-        state.events.subscribe("project", self.schedule_refresh)
+        state.events.subscribe("project", self._on_project)
         state.events.subscribe("results", lambda names: self.schedule_refresh())
         state.events.subscribe("inputs", lambda names: self.schedule_refresh())
         self._show_message(self.tr("Loading…"))
@@ -126,7 +129,34 @@ class MapView(QWebEngineView):
             self.ready_changed.emit(ready)
 
     def schedule_refresh(self, *_):
+        self._adopted = None
         self._debounce.start()
+
+    def _on_project(self) -> None:
+        if self._adopted is not None and self._adopted is self.state.project:
+            return  # its page is already loading
+        self.schedule_refresh()
+
+    def page_request(self) -> tuple:
+        """What :func:`render_page` needs besides the project, for a page drawn in another worker
+        (the project's opening) and shown with :meth:`adopt_page`."""
+        self._serial += 1
+        self._requested = replace(self.options)
+        return self._requested, self._folder, self.language, self._serial
+
+    def adopt_page(self, project, path: Path | None) -> bool:
+        """Show ``path``, drawn for ``project`` just before it becomes the open project, so the map
+        does not wait for a second rendering; False (nothing done) if the options changed since."""
+        if path is None or self.options != self._requested:
+            return False
+        self._debounce.stop()
+        self.slot.cancel()
+        self._adopted = project
+        self._expect = "map"
+        self._set_ready(False)
+        self._render_started = time.perf_counter()
+        self._load_page(path)
+        return True
 
     def refresh(self) -> None:
         """Re-render the page from the current project and options (in a worker)."""

@@ -1,6 +1,6 @@
 """Class breaks and colour ramps for choropleths and H3 layers.
 
-Breaks come from :mod:`mapclassify` (quantile, Fisher-Jenks natural breaks, equal interval, or the
+Breaks follow :mod:`mapclassify` (quantile, Fisher-Jenks natural breaks, equal interval, or the
 user's own bins); colours are ColorBrewer ramps as lists of ``#rrggbb`` strings (via ``branca``,
 which folium already depends on), so nothing here needs matplotlib.
 
@@ -177,7 +177,9 @@ def _jenks(y: np.ndarray, k: int) -> np.ndarray:
     summarised = ys.size > JENKS_SUMMARY_SIZE
     summary = np.quantile(ys, np.linspace(0.0, 1.0, JENKS_SUMMARY_SIZE), method="inverted_cdf") if summarised else ys
     k = min(k, np.unique(summary).size)
-    bins = np.asarray(mapclassify.FisherJenks(summary, k=k).bins, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mapclassify warns about ties; the caller drops repeated breaks
+        bins = np.asarray(mapclassify.FisherJenks(summary, k=k).bins, dtype=float)
     if summarised:
         # The optimum on the full data lies between a summary break and the next summary value:
         # put the break at the widest gap of the data there (exact when the data has clear gaps).
@@ -189,6 +191,24 @@ def _jenks(y: np.ndarray, k: int) -> np.ndarray:
             if seg.size >= 2:
                 bins[i] = seg[int(np.argmax(np.diff(seg)))]
     return bins
+
+
+# Quantile and equal-interval breaks are mapclassify's Quantiles / EqualInterval bins (the tests hold
+# them equal), computed here with numpy: importing mapclassify imports scikit-learn, about 2.5 s that
+# would otherwise delay the first map of every start. Fisher-Jenks still comes from mapclassify.
+def _quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
+    w = 100.0 / k
+    p = np.arange(w, 100 + w, w)
+    p[-1] = min(p[-1], 100.0)
+    return np.unique(np.percentile(y, p))
+
+
+def _equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
+    lo, hi = float(y.min()), float(y.max())
+    width = (hi - lo) / k
+    cuts = np.arange(lo + width, hi + width, width)[:k]
+    cuts[-1] = hi
+    return cuts
 
 
 def class_breaks(values, method: str = "quantile", k: int = 5, bins=()) -> np.ndarray:
@@ -212,16 +232,12 @@ def class_breaks(values, method: str = "quantile", k: int = 5, bins=()) -> np.nd
     if n_unique == 1:
         return np.array([hi])
     k = min(k, n_unique)
-    import mapclassify
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # mapclassify warns about ties; handled by np.unique below
-        if method == "quantile":
-            b = np.asarray(mapclassify.Quantiles(y, k=k).bins, dtype=float)
-        elif method == "equal_interval":
-            b = np.asarray(mapclassify.EqualInterval(y, k=k).bins, dtype=float)
-        else:
-            b = _jenks(y, k)
+    if method == "quantile":
+        b = _quantile_bins(y, k)
+    elif method == "equal_interval":
+        b = _equal_interval_bins(y, k)
+    else:
+        b = _jenks(y, k)
     b = np.unique(b[np.isfinite(b)])
     b = b[b < hi]
     return np.append(b, hi)

@@ -5,11 +5,13 @@ The one way in is :func:`score_outlets`; the modules hold one step each:
 classification), ``potential`` (the sales model), ``composite`` (the weighted score and its
 components), ``tiers`` (rank and tier within district), ``uncertainty`` (rank stability) and
 ``explain`` (the factors behind each number).
+The names are loaded on first use (:mod:`gis.lazy`).
 """
 
-from gis.scoring.params import (CatchmentDef, ModelParams, ScoringParams, TADefinition,
-                                UncertaintyParams)
-from gis.scoring.pipeline import ScoringResult, explain_outlet, score_outlets
+from gis.lazy import lazy_exports
 
-__all__ = ["CatchmentDef", "ModelParams", "ScoringParams", "TADefinition", "UncertaintyParams",
-           "ScoringResult", "explain_outlet", "score_outlets"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "CatchmentDef": "params", "ModelParams": "params", "ScoringParams": "params", "TADefinition": "params",
+    "UncertaintyParams": "params",
+    "ScoringResult": "pipeline", "explain_outlet": "pipeline", "score_outlets": "pipeline",
+})

@@ -2,9 +2,11 @@
 
 Arrays first (:mod:`gis.siting.huff`, :mod:`gis.siting.selection`), with :func:`run_siting`
 as the adapter from the project's tables.
+The names are loaded on first use (:mod:`gis.lazy`).
 """
 
-from gis.siting.params import SitingParams
-from gis.siting.pipeline import SitingResult, run_siting
+from gis.lazy import lazy_exports
 
-__all__ = ["SitingParams", "SitingResult", "run_siting"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "SitingParams": "params", "SitingResult": "pipeline", "run_siting": "pipeline",
+})

@@ -114,3 +114,45 @@ def test_help_opens_the_user_guide_in_the_interface_language(qtbot, window_facto
         text = guide.browser.toPlainText()
         assert heading in text and "map.html" in text
         guide.close()
+
+
+def test_a_project_given_at_start_opens_with_the_one_map_page_drawn_beside_it(
+        qtbot, tmp_path, small_project_file, monkeypatch):
+    from app.gui import map_view
+
+    drawn = []
+    real = map_view.render_page
+    monkeypatch.setattr(map_view, "render_page", lambda *a, **k: drawn.append(a[0]) or real(*a, **k))
+    w = MainWindow(settings=Settings({}, path=tmp_path / "settings.json"), restore_layout=False,
+                   start=small_project_file)
+    try:
+        w.show()
+        wait_idle(qtbot, w)
+        assert w.state.path == small_project_file and not w.state.modified
+        assert w.state.project.name == "Small city" and "small.storeplan" in w.windowTitle()
+        assert w.map_view.ready and len(drawn) == 1  # drawn by the opening, not again by the view
+        assert str(small_project_file.resolve()) in w.settings.recent_files()
+        w.map_view.refresh()  # a later change draws a new page as usual
+        wait_idle(qtbot, w)
+        assert len(drawn) == 2
+    finally:
+        w.wait_for_workers(60)
+        w._confirmed_close = True
+        w.close()
+
+
+def test_a_work_area_out_of_sight_fills_when_its_tab_is_shown(qtbot, window_factory, small_project):
+    outlets = small_project.inputs["outlets"]
+    small_project.results["outlet_scores"] = outlets[["outlet_id", "name", "district"]].assign(tier="A")
+    w = window_factory()
+    w.areas.setCurrentWidget(w.districts_area)
+    w.state.set_project(small_project, None)
+    area = w.outlets_area
+    assert area.scores.model.rowCount() == 0 and "scored" not in area.note.text()  # out of sight: later
+    w.areas.setCurrentWidget(area)
+    assert area.scores.model.rowCount() == len(outlets)
+    assert area.note.text().startswith(f"{len(outlets):,} outlets scored")
+    del small_project.results["outlet_scores"]
+    w.state.set_project(small_project, None)  # in sight: at once
+    assert area.scores.model.rowCount() == 0 and "scored" not in area.note.text()
+    wait_idle(qtbot, w)

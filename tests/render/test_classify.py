@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -24,6 +25,25 @@ def test_quantiles_of_1_to_100_are_the_linear_percentiles():
 
 def test_equal_interval_splits_the_range_evenly():
     assert class_breaks(np.arange(0, 11), "equal_interval", 5).tolist() == pytest.approx([2, 4, 6, 8, 10])
+
+
+@pytest.mark.parametrize("method", ["quantile", "equal_interval"])
+def test_quantile_and_equal_interval_breaks_are_mapclassifys(method):
+    import mapclassify
+
+    make = {"quantile": mapclassify.Quantiles, "equal_interval": mapclassify.EqualInterval}[method]
+    rng = np.random.default_rng(11)
+    samples = [rng.lognormal(3, 1.2, 5000), rng.integers(0, 6, 400).astype(float), np.arange(1, 1001.0),
+               rng.normal(0, 1, 37), np.r_[np.zeros(900), rng.uniform(1, 2, 100)]]
+    for y in samples:
+        for k in (2, 3, 5, 7, 9):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # mapclassify warns when ties merge classes
+                expected = np.asarray(make(y, k=min(k, np.unique(y).size)).bins, dtype=float)
+            expected = np.unique(expected[expected < y.max()])
+            got = class_breaks(y, method, k)
+            assert got[-1] == y.max()
+            np.testing.assert_allclose(got[:-1], expected, rtol=1e-12, err_msg=f"{method} k={k}")
 
 
 def test_natural_breaks_find_the_gaps_between_clusters():

@@ -248,3 +248,46 @@ def test_desktop_page_over_gcj02_tiles_shifts_every_layer(qtbot, browser, tmp_pa
         x, y = point["x"], point["y"]
         unshifted = browser.view.grab().toImage().pixelColor(round(x), round(y))
         assert not _close(unshifted, background)  # the unshifted place is a coloured neighbour
+
+
+def test_stop_numbers_show_on_a_few_routes_not_on_a_whole_plan(qtbot, browser, tmp_path):
+    import pandas as pd
+
+    from gis.maprender import MapSpec, RouteLayer
+
+    tables = demo_tables()
+    reps = tables["reps"]
+    stops = tables["outlets"].head(3)
+    rows = [{"rep_id": rep, "day": day, "seq": seq, "outlet_id": o.outlet_id, "name": o.name,
+             "lat": o.lat, "lon": o.lon}
+            for rep in reps.rep_id for day in range(20) for seq, o in enumerate(stops.itertuples(), start=1)]
+    spec = MapSpec(title="routes", layers=(RouteLayer(pd.DataFrame(rows), reps, title="拜访路线"),))
+    browser.load(export_map_html(spec, tmp_path / "map.html"))
+    numbers = "document.querySelectorAll('.sp-stop-num').length"
+    assert browser.js("storeplan.numberedRoutesMax") < 40
+    assert browser.js(numbers) == 0                                  # 40 routes: lines only
+    assert browser.js("storeplan.showRoutes('R1', null, false)") is True
+    assert browser.js(numbers) == 20 * 3                             # one rep's 20 days
+    assert browser.js("Array.from(document.querySelectorAll('.sp-stop-num')).map(e => e.textContent)"
+                      ".sort().join('')") == "1" * 20 + "2" * 20 + "3" * 20
+    assert browser.js("storeplan.showRoutes('', '2', false)") is True
+    assert browser.js(numbers) == 2 * 3                              # both reps on day 2
+    assert browser.js("storeplan.showRoutes('', null, false)") is True
+    assert browser.js(numbers) == 0
+    assert browser.page.errors == []
+
+
+def test_a_map_without_a_size_yet_draws_once_it_has_one(qtbot, browser, tmp_path):
+    # a page loaded into a view that is not laid out yet: its map container is 0×0 when init runs
+    browser.load(export_map_html(demo_spec(), tmp_path / "map.html"))
+    browser.js("(function () { var d = document.createElement('div'); d.id = 'late';"
+               " d.style.cssText = 'position:absolute;left:0;top:0;width:0;height:0';"
+               " document.body.appendChild(d); window.late = L.map(d, {zoomControl: false});"
+               " storeplan.drawn = false; storeplan.init(window.late, storeplan.data); return true; })()")
+    qtbot.wait(300)
+    assert browser.js("storeplan.drawn") is False and browser.js("storeplan.error || ''") == ""
+    browser.js("(document.getElementById('late').style.width = '600px',"
+               " document.getElementById('late').style.height = '400px', true)")
+    qtbot.waitUntil(lambda: browser.js("storeplan.drawn") is True, timeout=10_000)
+    assert browser.js("window.late.getZoom()") > 5 and browser.js("storeplan.error || ''") == ""
+    assert browser.page.errors == []

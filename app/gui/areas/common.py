@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.gui import labels
 from app.gui.frame_view import FrameView
@@ -15,6 +16,32 @@ def note_label(parent=None) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color:#555; padding:4px")
     return label
+
+
+class RefreshWhenShown(QObject):
+    """Calls ``refresh()`` after the state's ``events``: at once while ``widget`` is visible, else the
+    next time it is shown. A new project then fills only the area in view (the others, a few
+    tenths of a second each, wait for their tab), which leaves the map a free hand to draw."""
+
+    def __init__(self, widget: QWidget, state: AppState, refresh, events=("project", "results")):
+        super().__init__(widget)
+        self._widget, self._refresh, self._stale = widget, refresh, False
+        for name in events:
+            state.events.subscribe(name, self.request)
+        widget.installEventFilter(self)
+
+    def request(self, *_) -> None:
+        if self._widget.isVisible():
+            self._stale = False
+            self._refresh()
+        else:
+            self._stale = True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Show and self._stale:
+            self._stale = False
+            self._refresh()
+        return False
 
 
 class SyncedTable(FrameView):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QFormLayout, QVBoxLayout, QWidget
 
 from app.gui import labels
-from app.gui.areas.common import SyncedTable, missing_text, note_label
+from app.gui.areas.common import RefreshWhenShown, SyncedTable, missing_text, note_label
 from gis.maprender.project_map import district_metrics
 from app.gui.state import AppState
 
@@ -24,8 +24,7 @@ class DistrictsArea(QWidget):
         layout.addWidget(self.note)
         layout.addLayout(form)
         layout.addWidget(self.table, 1)
-        state.events.subscribe("project", self.refresh)
-        state.events.subscribe("results", lambda names: self.refresh())
+        RefreshWhenShown(self, state, self.refresh)
         self.refresh()
 
     def refresh(self, *_):

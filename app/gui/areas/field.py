@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QLabel, QMenu, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from app.gui.areas.common import missing_text, note_label
+from app.gui.areas.common import RefreshWhenShown, missing_text, note_label
 from app.gui.dialogs import describe
 from app.gui.state import AppState
 from app.gui.workers import TaskSlot
@@ -172,18 +172,19 @@ class FieldArea(QWidget):
         self.slot.busy.connect(self._busy)
         state.events.subscribe("project", self._on_project)
         state.events.subscribe("results", self._on_results)
+        self._refresher = RefreshWhenShown(self, state, self.refresh, events=())
         self._on_project()
 
     # plan life cycle ------------------------------------------------------------------------
     def _on_project(self, *_):
         self.slot.cancel()
         self.plan = None
-        self.refresh()
+        self._refresher.request()
 
     def _on_results(self, names) -> None:
         if "routes" in names and not getattr(self, "_own_change", False):
             self.plan = None  # a new plan (stage re-run or undo of an analysis): rebuilt on demand
-        self.refresh()
+        self._refresher.request()
 
     def ensure_plan(self):
         """The editable plan of the project (built from the saved plan on first use), or None."""

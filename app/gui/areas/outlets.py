@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.gui.areas.common import SyncedTable, missing_text, note_label
+from app.gui.areas.common import RefreshWhenShown, SyncedTable, missing_text, note_label
 from app.gui.state import AppState
 
 
@@ -29,8 +29,7 @@ class OutletsArea(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.tabs, 1)
-        state.events.subscribe("project", self.refresh)
-        state.events.subscribe("results", lambda names: self.refresh())
+        RefreshWhenShown(self, state, self.refresh)
         self.refresh()
 
     def refresh(self, *_):

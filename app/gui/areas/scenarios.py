@@ -13,7 +13,7 @@ import datetime as dt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from app.gui.areas.common import note_label
+from app.gui.areas.common import RefreshWhenShown, note_label
 from app.gui.frame_model import format_value
 from app.gui.state import AppState
 
@@ -90,8 +90,7 @@ class ScenariosArea(QWidget):
         layout.addWidget(self.note)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
-        state.events.subscribe("project", self.refresh)
-        state.events.subscribe("results", lambda names: self.refresh())
+        RefreshWhenShown(self, state, self.refresh)
         self.refresh()
 
     def labels(self) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.gui.areas.common import SyncedTable, missing_text, note_label
+from app.gui.areas.common import RefreshWhenShown, SyncedTable, missing_text, note_label
 from app.gui.frame_model import format_value
 from app.gui.state import AppState
 
@@ -18,8 +18,7 @@ class SitesArea(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
-        state.events.subscribe("project", self.refresh)
-        state.events.subscribe("results", lambda names: self.refresh())
+        RefreshWhenShown(self, state, self.refresh)
         self.refresh()
 
     def refresh(self, *_):

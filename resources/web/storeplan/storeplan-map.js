@@ -649,7 +649,9 @@
       var halo = L.polyline(stops, { color: '#ffffff', weight: 6, opacity: 0.8, interactive: false });
       sub.addLayer(halo);
       sub.addLayer(L.polyline(stops, { color: rep.color, weight: 3, opacity: 0.95 }).on('click', onLine));
-      if (spec.numbered) {
+      sub._stops = null;  // numbered stop markers, made when few enough routes are on show
+      sub._makeStops = function () {
+        var stopGroup = L.layerGroup();
         stops.forEach(function (pt, k) {
           var node = el('div', 'sp-stop-num', k + 1);
           node.style.borderColor = rep.color;
@@ -663,9 +665,10 @@
             L.popup().setLatLng(pt).setContent(popupBox(title, fill(t.stop, { n: k + 1 }), rows)).openOn(sp.map);
             if (route.ids) { sp.onSelect('outlet', route.ids[k]); }
           });
-          sub.addLayer(marker);
+          stopGroup.addLayer(marker);
         });
-      }
+        return stopGroup;
+      };
       sub._label = label;
       sub._route = route;
       sub._bounds = L.latLngBounds(stops.concat(rep.home ? [rep.home] : []));
@@ -683,7 +686,25 @@
     });
     group._parts = parts;
     group._spec = spec;
+    numberStops(group);
     return group;
+  }
+
+  // Stop numbers help on one rep's week or one day's routes; on a whole plan they are thousands of
+  // markers that hide each other and slow the map down, so they show only below this many routes.
+  sp.numberedRoutesMax = 30;
+
+  function numberStops(group) {
+    if (!group._spec.numbered) { return; }
+    var shown = group._parts.filter(function (sub) { return group.hasLayer(sub); });
+    var on = shown.length <= sp.numberedRoutesMax;
+    group._parts.forEach(function (sub) {
+      var want = on && group.hasLayer(sub);
+      if (want && !sub._stops) { sub._stops = sub._makeStops(); }
+      if (!sub._stops) { return; }
+      if (want && !sub.hasLayer(sub._stops)) { sub.addLayer(sub._stops); }
+      if (!want && sub.hasLayer(sub._stops)) { sub.removeLayer(sub._stops); }
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -975,6 +996,7 @@
         if (!show && entry.layer.hasLayer(sub)) { entry.layer.removeLayer(sub); }
         if (show) { any = true; bounds = bounds ? bounds.extend(sub._bounds) : L.latLngBounds(sub._bounds.getSouthWest(), sub._bounds.getNorthEast()); }
       });
+      numberStops(entry.layer);
     });
     if (fit && bounds) { sp.map.fitBounds(bounds, { padding: [40, 40] }); }
     return any;
@@ -1004,6 +1026,14 @@
   // ------------------------------------------------------------------------------------------
   // init
 
+  function hasSize(map) {
+    // the container, not map.getSize(): Leaflet keeps a stale size until the map has a view
+    var box = map.getContainer();
+    if (!(box.clientWidth > 0 && box.clientHeight > 0)) { return false; }
+    map.invalidateSize({ animate: false, pan: false });
+    return true;
+  }
+
   function makePane(map, name, z, passThrough) {
     var pane = map.createPane(name);
     pane.style.zIndex = z;
@@ -1013,6 +1043,15 @@
 
   sp.init = function (map, data) {
     var t0 = performance.now();
+    if (!hasSize(map)) {
+      // a page loaded into a view that is not laid out yet: draw once the view has a size
+      // (fitting bounds into 0×0 pixels gives a NaN zoom)
+      var watch = new ResizeObserver(function () {
+        if (hasSize(map)) { watch.disconnect(); sp.init(map, data); }
+      });
+      watch.observe(map.getContainer());
+      return;
+    }
     try {
       sp.map = map;
       sp.data = data;
@@ -1049,8 +1088,10 @@
       data.grids.forEach(function (g) { grids.push(new Grid(g)); });
       sp.stats.gridMs = performance.now() - tg;
 
+      sp.stats.layerMs = {};
       data.layers.forEach(function (spec) {
         var entry = { spec: spec };
+        var tl = performance.now();
         if (spec.kind === 'hex') {
           entry.layer = entry.canvas = new HexLayer(spec, grids[spec.grid]);
         } else if (spec.kind === 'points') {
@@ -1069,16 +1110,20 @@
         }
         sp.layers[spec.id] = entry;
         sp.order.push(spec.id);
+        sp.stats.layerMs[spec.id] = [Math.round(performance.now() - tl)];
         overlays[esc(spec.title)] = entry.layer;
       });
 
       var td = performance.now();
       sp.order.forEach(function (id) {
         var entry = sp.layers[id];
+        var tl = performance.now();
         if (entry.spec.visible) { entry.layer.addTo(map); }
+        sp.stats.layerMs[id].push(Math.round(performance.now() - tl));
       });
       sp.stats.drawMs = performance.now() - td;
 
+      var tc = performance.now();
       if (data.title) { new TitleControl().addTo(map); }
       L.control.zoom({ position: 'topleft' }).addTo(map);
       if (data.controls.north) { new NorthArrow().addTo(map); }
@@ -1108,6 +1153,7 @@
       map.on('click', onMapClick);
       map.on('mousemove', onMapMove);
       connectBridge();
+      sp.stats.controlsMs = performance.now() - tc;
       sp.stats.initMs = performance.now() - t0;
       sp.drawn = true;
       document.documentElement.setAttribute('data-storeplan-drawn', '1');
