@@ -133,7 +133,8 @@ class MapView(QWebEngineView):
         self._debounce.start()
 
     def _on_project(self) -> None:
-        if self._adopted is not None and self._adopted is self.state.project:
+        adopted, self._adopted = self._adopted, None
+        if adopted is not None and adopted is self.state.project:
             return  # its page is already loading
         self.schedule_refresh()
 
