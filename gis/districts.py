@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,7 @@ import pandas as pd
 
 from gis import hexgrid
 from gis.errors import GridError
+from gis.memo import Memo
 
 log = logging.getLogger(__name__)
 
@@ -155,21 +155,17 @@ def cells_for_districts(districts, resolution: int = hexgrid.DEFAULT_RESOLUTION,
     resolution = hexgrid.validate_resolution(resolution)
     ids, geoms = _district_arrays(districts)
     key = _polygons_key(ids, geoms, resolution, include_edge)
-    with _cover_lock:
-        if key in _covers:
-            return _covers[key].copy()
+    kept = _covers.get(key)
+    if kept is not None:
+        return kept
     cover = _cells_for_districts(districts, ids, geoms, resolution, include_edge)
-    with _cover_lock:
-        if len(_covers) >= 4:
-            _covers.pop(next(iter(_covers)))
-        _covers[key] = cover.copy()
+    _covers.put(key, cover)
     return cover
 
 
 # Covering polygons with cells takes seconds for a city and the districts rarely change between
 # runs (each re-run of the insight stage asks again): the last few covers are kept.
-_covers: dict[tuple, pd.Series] = {}
-_cover_lock = threading.Lock()
+_covers = Memo(size=4)
 
 
 def _polygons_key(ids, geoms, resolution: int, include_edge: bool) -> tuple:

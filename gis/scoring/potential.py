@@ -21,10 +21,8 @@ the matching quantiles of the held-out log residuals.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from gis import progress as prog
+from gis.memo import Memo
 from gis.scoring.params import CHANNELS, ModelParams
 
 log = logging.getLogger(__name__)
@@ -231,22 +230,19 @@ def fit_potential(features: pd.DataFrame, numeric, channel: pd.Series | None, sa
     them no model is fitted and the report says why (the score then works without potential).
     """
     key = _fit_key(features, numeric, channel, sales, covered, params)
-    with _memo_lock:
-        if key is not None and _memo.get("key") == key:
-            log.info("potential model unchanged (same features, sales and parameters): fit reused")
-            return copy.deepcopy(_memo["result"])
+    kept = _fits.get(key)
+    if kept is not None:
+        log.info("potential model unchanged (same features, sales and parameters): fit reused")
+        return kept
     with threads(params):
         result = _fit_potential(features, numeric, channel, sales, covered, params, prog.ensure(progress))
-    if key is not None:
-        with _memo_lock:
-            _memo.update(key=key, result=copy.deepcopy(result))
+    _fits.put(key, result)
     return result
 
 
 # The last fit, reused when nothing it depends on changed: a change of the score's weights or
 # tier cut-offs re-runs the scoring stage but cannot change the model (seconds saved per re-run).
-_memo: dict[str, Any] = {}
-_memo_lock = threading.Lock()
+_fits = Memo()
 
 
 def _fit_key(features, numeric, channel, sales, covered, params: ModelParams) -> tuple | None:

@@ -16,16 +16,15 @@ city 24 %"). The user can rename any segment by its key (``segment_names``).
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import re
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from gis.memo import Memo
 from gis.strategy.params import StrategyParams
 
 log = logging.getLogger(__name__)
@@ -178,22 +177,19 @@ def segment_outlets(features: pd.DataFrame, params: StrategyParams | None = None
 
     params = params or StrategyParams()
     key = _segment_key(features, params)
-    with _memo_lock:
-        if key is not None and _memo.get("key") == key:
-            return copy.deepcopy(_memo["result"])
+    kept = _segmentations.get(key)
+    if kept is not None:
+        return kept
     # one thread: k-means on a few thousand rows is faster without OpenMP start-up and contention
     with threadpool_limits(limits=1):
         result = _segment(features, params)
-    if key is not None:
-        with _memo_lock:
-            _memo.update(key=key, result=copy.deepcopy(result))
+    _segmentations.put(key, result)
     return result
 
 
 # The last segmentation, reused while the surroundings and parameters are the same: a change of the
 # score's weights re-runs the strategy stage but cannot move an outlet to another segment.
-_memo: dict = {}
-_memo_lock = threading.Lock()
+_segmentations = Memo()
 
 
 def _segment_key(features: pd.DataFrame, params: StrategyParams) -> tuple | None:
